@@ -1,0 +1,32 @@
+"""cffi builder for pysched's C kernel (API, out-of-line mode).
+
+``pip install .`` builds it through setuptools (``cffi_modules`` in setup.py);
+``python build.py`` builds ``pysched/_kernel*.so`` in place for development.
+"""
+
+from pathlib import Path
+
+from cffi import FFI
+
+ROOT = Path(__file__).resolve().parent
+CSRC = ROOT / "csrc"
+
+# Exactness (SPEC 6): no contraction into FMA and no fast-math, on any flag set.
+EXTRA_COMPILE_ARGS = ["-O2", "-std=c11", "-ffp-contract=off", "-fno-fast-math", "-Wall", "-Wextra"]
+
+ffibuilder = FFI()
+ffibuilder.cdef((CSRC / "psk.h").read_text())
+ffibuilder.set_source(
+    "pysched._kernel",
+    '#include <stdint.h>\n#include "psk.h"\n',
+    sources=sorted(str(path.relative_to(ROOT)) for path in CSRC.glob("*.c")),
+    include_dirs=[str(CSRC.relative_to(ROOT))],
+    extra_compile_args=EXTRA_COMPILE_ARGS,
+    libraries=["m"],
+)
+
+if __name__ == "__main__":
+    import os
+
+    os.chdir(ROOT)
+    ffibuilder.compile(verbose=False)

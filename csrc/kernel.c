@@ -1,0 +1,195 @@
+/* pysched kernel: the entry points. They validate everything they are handed
+ * and return a status; the families only ever see valid descriptors. */
+#include <math.h>
+#include <stddef.h>
+
+#include "kernel.h"
+
+static const psk_family *const families[PSK_KIND_COUNT] = {
+    [PSK_KERAS_EXPONENTIAL_DECAY] = &psk_keras_exponential_decay,
+    [PSK_HF_CONSTANT_WITH_WARMUP] = &psk_hf_constant_with_warmup,
+    [PSK_HF_LINEAR_WITH_WARMUP] = &psk_hf_linear_with_warmup,
+    [PSK_HF_COSINE_WITH_WARMUP] = &psk_hf_cosine_with_warmup,
+    [PSK_SEED000_EXPONENTIAL_DECAY_WITH_BURNIN] = &psk_seed000_exponential_decay_with_burnin,
+    [PSK_SEED001_GRADUAL_WARMUP] = &psk_seed001_gradual_warmup,
+    [PSK_SEED001_GRADUAL_WARMUP_SIMULATION] = &psk_seed001_gradual_warmup_simulation,
+    [PSK_SEED001_WARMUP_LR_SCHEDULER] = &psk_seed001_warmup_lr_scheduler,
+    [PSK_SEED001_LF] = &psk_seed001_lf,
+    [PSK_SEED003_EXPONENTIAL_DECAY] = &psk_seed003_exponential_decay,
+    [PSK_SEED003_PIECEWISE_CONSTANT_DECAY] = &psk_seed003_piecewise_constant_decay,
+    [PSK_SEED003_COSINE_DECAY] = &psk_seed003_cosine_decay,
+};
+
+static const char *const messages[] = {
+    [PSK_OK] = "ok",
+    [PSK_E_NULL] = "a required pointer is NULL",
+    [PSK_E_KIND] = "unknown schedule kind",
+    [PSK_E_DTYPE] = "unknown dtype, or float64 values into a float32 buffer",
+    [PSK_E_PARAM_COUNT] = "wrong number of parameters for the kind",
+    [PSK_E_PARAM] = "a parameter is outside the family's domain",
+    [PSK_E_STEP] = "a step is outside [0, 2**53]",
+    [PSK_E_LENGTH] = "a negative length, or an output buffer too short",
+    [PSK_E_NONFINITE] = "the schedule is not finite at a step",
+    [PSK_E_NOMEM] = "out of memory",
+    [PSK_E_DEPTH] = "composition nested too deep",
+};
+
+const char *psk_strerror(int status)
+{
+    if (status < 0 || (size_t)status >= sizeof messages / sizeof messages[0])
+        return "unknown status";
+    return messages[status];
+}
+
+int psk_all_finite(const psk_schedule *s)
+{
+    for (int64_t i = 0; i < s->n_real; i++)
+        if (!isfinite(s->real[i]))
+            return 0;
+    return 1;
+}
+
+int psk_is_count(double x)
+{
+    return x >= 0 && x <= (double)PSK_MAX_STEP && x == floor(x);
+}
+
+static int valid_dtype(int32_t dtype)
+{
+    return dtype == PSK_FLOAT32 || dtype == PSK_FLOAT64;
+}
+
+static const psk_family *family_of(const psk_schedule *s)
+{
+    if (s->kind <= 0 || s->kind >= PSK_KIND_COUNT)
+        return NULL;
+    return families[s->kind];
+}
+
+int psk_check(const psk_schedule *s)
+{
+    if (s == NULL)
+        return PSK_E_NULL;
+    const psk_family *family = family_of(s);
+    if (family == NULL)
+        return PSK_E_KIND;
+    if (!valid_dtype(s->dtype))
+        return PSK_E_DTYPE;
+    if (s->n_real != family->n_real || s->n_int != family->n_int)
+        return PSK_E_PARAM_COUNT;
+    if ((s->n_real > 0 && s->real == NULL) || (s->n_int > 0 && s->integer == NULL))
+        return PSK_E_NULL;
+    if (!psk_all_finite(s))
+        return PSK_E_PARAM;
+    return family->check(s);
+}
+
+static int check_steps(const int64_t *steps, int64_t n, int64_t *bad_index)
+{
+    for (int64_t i = 0; i < n; i++) {
+        if (steps[i] < 0 || steps[i] > PSK_MAX_STEP) {
+            if (bad_index != NULL)
+                *bad_index = i;
+            return PSK_E_STEP;
+        }
+    }
+    return PSK_OK;
+}
+
+static int check_finite(psk_out out, int64_t n, int64_t *bad_index)
+{
+    for (int64_t i = 0; i < n; i++) {
+        double v = out.dtype == PSK_FLOAT32 ? ((const float *)out.data)[i]
+                                            : ((const double *)out.data)[i];
+        if (!isfinite(v)) {
+            if (bad_index != NULL)
+                *bad_index = i;
+            return PSK_E_NONFINITE;
+        }
+    }
+    return PSK_OK;
+}
+
+static int check_buffers(const int64_t *steps, int64_t n_steps, const void *out,
+                         int32_t out_dtype, int64_t needed, int64_t out_len)
+{
+    if (n_steps < 0 || out_len < 0 || needed < 0)
+        return PSK_E_LENGTH;
+    if (!valid_dtype(out_dtype))
+        return PSK_E_DTYPE;
+    if (out_len < needed)
+        return PSK_E_LENGTH;
+    if (n_steps > 0 && steps == NULL)
+        return PSK_E_NULL;
+    if (needed > 0 && out == NULL)
+        return PSK_E_NULL;
+    return PSK_OK;
+}
+
+/* A valid schedule over valid steps into its row of out. */
+static int eval_row(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out,
+                    int64_t *bad_index)
+{
+    if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
+        return PSK_E_DTYPE;
+    const psk_family *family = family_of(s);
+    if (family->at != NULL) {
+        for (int64_t i = 0; i < n; i++)
+            psk_put(out, i, family->at(s, steps[i]));
+    } else {
+        int status = family->eval(s, steps, n, out);
+        if (status != PSK_OK)
+            return status;
+    }
+    return check_finite(out, n, bad_index);
+}
+
+int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
+             void *out, int32_t out_dtype, int64_t out_len, int64_t *bad_index)
+{
+    int status = psk_check(s);
+    if (status == PSK_OK)
+        status = check_buffers(steps, n_steps, out, out_dtype, n_steps, out_len);
+    if (status == PSK_OK)
+        status = check_steps(steps, n_steps, bad_index);
+    if (status != PSK_OK)
+        return status;
+    return eval_row(s, steps, n_steps, (psk_out){out, out_dtype}, bad_index);
+}
+
+int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
+                  const int64_t *steps, int64_t n_steps,
+                  void *out, int32_t out_dtype, int64_t out_len,
+                  int64_t *bad_row, int64_t *bad_index)
+{
+    if (n_schedules < 0 || n_steps < 0)
+        return PSK_E_LENGTH;
+    if (n_schedules > 0 && schedules == NULL)
+        return PSK_E_NULL;
+    if (n_steps > 0 && n_schedules > INT64_MAX / n_steps)
+        return PSK_E_LENGTH;
+    for (int64_t row = 0; row < n_schedules; row++) {
+        int status = psk_check(&schedules[row]);
+        if (status != PSK_OK) {
+            if (bad_row != NULL)
+                *bad_row = row;
+            return status;
+        }
+    }
+    int status = check_buffers(steps, n_steps, out, out_dtype, n_schedules * n_steps, out_len);
+    if (status == PSK_OK)
+        status = check_steps(steps, n_steps, bad_index);
+    if (status != PSK_OK)
+        return status;
+    size_t width = out_dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    for (int64_t row = 0; row < n_schedules; row++) {
+        psk_out row_out = {(char *)out + (size_t)(row * n_steps) * width, out_dtype};
+        status = eval_row(&schedules[row], steps, n_steps, row_out, bad_index);
+        if (status != PSK_OK) {
+            if (bad_row != NULL)
+                *bad_row = row;
+            return status;
+        }
+    }
+    return PSK_OK;
+}

@@ -1,0 +1,88 @@
+/* pysched kernel: what the family files share. Not seen by Python. */
+#ifndef PSK_KERNEL_H
+#define PSK_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psk.h"
+
+/* Python's math.pi: the double nearest to pi. */
+#define PSK_PI 3.141592653589793
+
+/* Where a family writes its values: a float32 or float64 buffer. A float32
+ * family's values are floats, so storing them in either buffer is exact. */
+typedef struct {
+    void *data;
+    int32_t dtype;
+} psk_out;
+
+static inline void psk_put(psk_out out, int64_t i, double value)
+{
+    if (out.dtype == PSK_FLOAT32)
+        ((float *)out.data)[i] = (float)value;
+    else
+        ((double *)out.data)[i] = value;
+}
+
+/* A closed-form family's value at one step, as a double (a float32 family's
+ * value is a float, which a double holds exactly). */
+typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
+
+/* One family: its parameter counts, its domain check, and either its value at
+ * a step (closed forms) or its evaluation over all steps (recurrences).
+ * check() sees a descriptor whose counts and pointers are already valid;
+ * at() and eval() see one that passed check(), and steps in [0, PSK_MAX_STEP]. */
+typedef struct {
+    int64_t n_real;
+    int64_t n_int;
+    int (*check)(const psk_schedule *s);
+    psk_point_fn at;
+    int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out);
+} psk_family;
+
+/* The families, by file. */
+extern const psk_family psk_keras_exponential_decay;
+extern const psk_family psk_hf_constant_with_warmup;
+extern const psk_family psk_hf_linear_with_warmup;
+extern const psk_family psk_hf_cosine_with_warmup;
+extern const psk_family psk_seed000_exponential_decay_with_burnin;
+extern const psk_family psk_seed001_gradual_warmup;
+extern const psk_family psk_seed001_gradual_warmup_simulation;
+extern const psk_family psk_seed001_warmup_lr_scheduler;
+extern const psk_family psk_seed001_lf;
+extern const psk_family psk_seed003_exponential_decay;
+extern const psk_family psk_seed003_piecewise_constant_decay;
+extern const psk_family psk_seed003_cosine_decay;
+
+/* Parameter checks shared by families. */
+int psk_all_finite(const psk_schedule *s);
+int psk_is_count(double x); /* an integer in [0, PSK_MAX_STEP] */
+
+/* torch.optim.lr_scheduler.LambdaLR.get_lr: base_lr * lr_lambda(last_epoch),
+ * a Python float product, or a float32 one when the lr is a float32 tensor. */
+static inline double psk_lambda_lr(int32_t dtype, double base_lr, double factor)
+{
+    if (dtype == PSK_FLOAT32)
+        return (float)base_lr * (float)factor;
+    return base_lr * factor;
+}
+
+/* replay.c: a recurrence x[k+1] = next(x[k]) from x[0], where the value at a
+ * step is x[count(step)] and count never decreases with the step. Replays it
+ * once for all steps, in step order, and stops early at a fixed point. */
+typedef struct {
+    double x0;
+    double (*next)(const psk_schedule *s, double x);
+    int64_t (*count)(const psk_schedule *s, int64_t step);
+} psk_recurrence;
+
+int psk_replay(const psk_schedule *s, const psk_recurrence *r,
+               const int64_t *steps, int64_t n, psk_out out);
+
+/* modulo.c: how many steps t in [0, end) satisfy `t % period == 0` as Keras
+ * evaluates it: in int64, or in float32 after casting t and period. */
+int64_t psk_count_multiples_i64(int64_t period, int64_t end);
+int64_t psk_count_multiples_f32(float period, int64_t end);
+
+#endif

@@ -1,0 +1,96 @@
+"""The only module that touches the compiled kernel (cffi's ``lib``).
+
+It turns a family's ``Native`` descriptor into a ``psk_schedule`` struct, hands
+the kernel contiguous int64 steps and a fresh output array, and turns status
+codes into exceptions. cffi releases the GIL for the duration of each call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._family import Native
+from ._kernel import ffi, lib
+
+MAX_STEP: int = lib.PSK_MAX_STEP
+_DTYPE_CODES = {"float32": lib.PSK_FLOAT32, "float64": lib.PSK_FLOAT64}
+
+
+def kernel_kind(name: str) -> int:
+    """The C constant ``PSK_<name>``; a family naming no such kind is a bug."""
+    try:
+        return getattr(lib, "PSK_" + name)
+    except AttributeError:
+        raise RuntimeError(f"the kernel has no schedule kind PSK_{name}") from None
+
+
+class Descriptor:
+    """A ``psk_schedule`` and the parameter arrays it points into."""
+
+    __slots__ = ("label", "struct", "_real", "_integer")
+
+    def __init__(self, label: str, native: Native, dtype: str):
+        self.label = label
+        self._real = ffi.new("double[]", [float(x) for x in native.real])
+        self._integer = ffi.new("int64_t[]", [int(x) for x in native.integer])
+        self.struct = ffi.new("psk_schedule *", {
+            "kind": kernel_kind(native.kind),
+            "dtype": _DTYPE_CODES[dtype],
+            "n_real": len(native.real),
+            "real": self._real,
+            "n_int": len(native.integer),
+            "integer": self._integer,
+        })
+        status = lib.psk_check(self.struct)
+        if status != lib.PSK_OK:
+            raise _error(status, label, None, None)
+
+
+def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str) -> np.ndarray:
+    """Values of one schedule at contiguous int64 ``steps``, as a new 1-D array."""
+    out = np.empty(steps.size, dtype=dtype)
+    bad_index = ffi.new("int64_t *", -1)
+    status = lib.psk_eval(
+        descriptor.struct, ffi.from_buffer("int64_t[]", steps), steps.size,
+        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size, bad_index,
+    )
+    if status != lib.PSK_OK:
+        raise _error(status, descriptor.label, steps, bad_index[0], out)
+    return out
+
+
+def evaluate_many(descriptors: Sequence[Descriptor], steps: np.ndarray, dtype: str) -> np.ndarray:
+    """Values of many schedules at the same steps, one row each, in one kernel call."""
+    structs = ffi.new("psk_schedule[]", len(descriptors))
+    for row, descriptor in enumerate(descriptors):
+        structs[row] = descriptor.struct[0]
+    out = np.empty((len(descriptors), steps.size), dtype=dtype)
+    bad_row = ffi.new("int64_t *", -1)
+    bad_index = ffi.new("int64_t *", -1)
+    status = lib.psk_eval_many(
+        structs, len(descriptors), ffi.from_buffer("int64_t[]", steps), steps.size,
+        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size,
+        bad_row, bad_index,
+    )
+    if status != lib.PSK_OK:
+        row = bad_row[0]
+        label = descriptors[row].label if 0 <= row < len(descriptors) else "evaluate_many"
+        row_out = out[row] if 0 <= row < len(descriptors) else None
+        raise _error(status, f"{label} (row {row})" if row >= 0 else label, steps, bad_index[0], row_out)
+    return out
+
+
+def _error(status: int, label: str, steps, index, out=None) -> Exception:
+    if status == lib.PSK_E_STEP and steps is not None and 0 <= index < steps.size:
+        return ValueError(f"{label}: steps must be in [0, 2**53], got {int(steps[index])} at index {index}")
+    if status == lib.PSK_E_NONFINITE and out is not None and 0 <= index < out.size:
+        return ValueError(
+            f"{label}: the learning rate at step {int(steps[index])} is {out[index]}; the mirrored "
+            "code gives inf or NaN there (or fails, like Python's OverflowError), so pysched raises"
+        )
+    if status == lib.PSK_E_NOMEM:
+        return MemoryError(f"{label}: the kernel ran out of memory")
+    message = ffi.string(lib.psk_strerror(status)).decode()
+    return ValueError(f"{label}: the kernel rejected the call: {message} (status {status})")

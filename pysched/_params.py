@@ -1,0 +1,164 @@
+"""Parameter types: each one checks a spec value and says what is allowed.
+
+Errors name the kind, the parameter and the value, in the words of SPEC section 5:
+``keras.ExponentialDecay: decay_steps must be > 0, got 0``. Wrong Python types
+raise TypeError, values outside the domain raise ValueError.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
+"""The default of a parameter that a spec must give."""
+
+MAX_COUNT = 2**53
+"""Counts of steps (and steps themselves) are exact in float64 up to here."""
+
+
+class SpecError(Exception):
+    """A spec value is wrong; the family adds its kind and raises ``category``.
+
+    ``category`` is TypeError for a wrong Python type, ValueError for a value
+    outside the domain.
+    """
+
+    def __init__(self, message: str, category: type[Exception] = ValueError):
+        super().__init__(message)
+        self.category = category
+
+
+def wrong_type(name: str, expected: str, value: Any) -> SpecError:
+    return SpecError(f"{name} must be {expected}, got {describe(value)}", TypeError)
+
+
+def describe(value: Any) -> str:
+    """``0``, ``'x'``, ``nan``: the value as a message shows it, with its type if surprising."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float, str)):
+        return repr(value)
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _bound_checks(value: float, gt, ge, lt, le) -> str | None:
+    for bound, ok, word in (
+        (gt, lambda b: value > b, ">"),
+        (ge, lambda b: value >= b, ">="),
+        (lt, lambda b: value < b, "<"),
+        (le, lambda b: value <= b, "<="),
+    ):
+        if bound is not None and not ok(bound):
+            shown = "2**53" if bound == MAX_COUNT else repr(bound)
+            return f"must be {word} {shown}"
+    return None
+
+
+@dataclass(frozen=True)
+class Param:
+    """A named parameter with a default (or REQUIRED) and a doc line."""
+
+    name: str
+    default: Any = REQUIRED
+    doc: str = ""
+    type_name: ClassVar[str] = "value"
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def check(self, value: Any) -> Any:
+        """The value as pysched keeps it, or SpecError saying why not."""
+        raise NotImplementedError
+
+    def constraint(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Real(Param):
+    """A finite Python int or float (numpy scalars become Python numbers)."""
+
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+    type_name: ClassVar[str] = "number"
+
+    def check(self, value: Any) -> int | float:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise wrong_type(self.name, "a number", value)
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SpecError(f"{self.name} must be finite, got {value!r}")
+        problem = _bound_checks(value, self.gt, self.ge, self.lt, self.le)
+        if problem:
+            raise SpecError(f"{self.name} {problem}, got {value!r}")
+        return value
+
+    def constraint(self) -> str:
+        parts = [f"{word} {bound}" for word, bound in
+                 ((">", self.gt), (">=", self.ge), ("<", self.lt), ("<=", self.le)) if bound is not None]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Integer(Real):
+    """A Python int (or numpy integer), by default a count in [0, 2**53]."""
+
+    ge: float | None = 0
+    le: float | None = MAX_COUNT
+    type_name: ClassVar[str] = "int"
+
+    def check(self, value: Any) -> int:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+            raise wrong_type(self.name, "an int", value)
+        return super().check(int(value))
+
+
+@dataclass(frozen=True)
+class Bool(Param):
+    type_name: ClassVar[str] = "bool"
+
+    def check(self, value: Any) -> bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise wrong_type(self.name, "a bool", value)
+        return bool(value)
+
+
+@dataclass(frozen=True)
+class String(Param):
+    """A string, or None when the mirrored API allows it (its default is None)."""
+
+    type_name: ClassVar[str] = "str"
+
+    def check(self, value: Any) -> str | None:
+        if value is None and self.default is None:
+            return None
+        if not isinstance(value, str):
+            raise wrong_type(self.name, "a str or None" if self.default is None else "a str", value)
+        return value
+
+
+@dataclass(frozen=True)
+class Choice(Param):
+    """One of a fixed set of strings."""
+
+    choices: tuple[str, ...] = ()
+    type_name: ClassVar[str] = "str"
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise wrong_type(self.name, "a str", value)
+        if value not in self.choices:
+            allowed = ", ".join(repr(c) for c in self.choices)
+            raise SpecError(f"{self.name} must be one of {allowed}, got {value!r}")
+        return value
+
+    def constraint(self) -> str:
+        return "one of " + ", ".join(repr(c) for c in self.choices)

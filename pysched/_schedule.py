@@ -1,0 +1,147 @@
+"""The public objects: ``schedule()``, ``Schedule``, ``evaluate_many()``, ``families()``."""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from . import _native
+from ._family import FAMILIES, Family, Params
+from ._params import describe
+
+
+class Schedule:
+    """A learning-rate schedule: a pure function from an integer step to a rate.
+
+    Build one with ``pysched.schedule(spec)``. Calling it on an int gives a
+    Python float; on an array-like of ints, an array of the same shape whose
+    dtype is ``schedule.dtype``.
+    """
+
+    __slots__ = ("_family", "_params", "_dtype", "_descriptor")
+
+    def __init__(self, family: Family, params: Params, dtype: str, descriptor: _native.Descriptor):
+        self._family = family
+        self._params = params
+        self._dtype = dtype
+        self._descriptor = descriptor
+
+    @property
+    def kind(self) -> str:
+        return self._family.kind
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def family(self) -> Family:
+        return self._family
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec with every default filled in; ``schedule(s.to_dict())`` equals ``s``."""
+        return {"kind": self.kind, **self._params, "dtype": self._dtype}
+
+    def __call__(self, steps: Any) -> float | np.ndarray:
+        array, is_scalar = as_steps(steps, self.kind)
+        values = _native.evaluate(self._descriptor, array.ravel(), self._dtype)
+        return float(values[0]) if is_scalar else values.reshape(array.shape)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Schedule) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return schedule, (self.to_dict(),)
+
+    def __repr__(self) -> str:
+        return f"pysched.schedule({self.to_dict()!r})"
+
+
+def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, **params: Any) -> Schedule:
+    """Build a schedule from a spec: ``schedule({"kind": ..., ...})`` or ``schedule(kind=..., ...)``."""
+    if spec is not None and params:
+        raise TypeError("pass a spec or keyword parameters, not both")
+    if spec is None:
+        spec = params
+    if isinstance(spec, Schedule):
+        return spec
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"a spec must be a mapping with a 'kind', got {describe(spec)}")
+    family = _family_of(spec)
+    checked, dtype, native = family.resolve(spec)
+    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native, dtype))
+
+
+def _family_of(spec: Mapping[str, Any]) -> Family:
+    if "kind" not in spec:
+        raise TypeError("a spec needs a 'kind', such as 'keras.ExponentialDecay' (pysched.families() lists them)")
+    kind = spec["kind"]
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, got {describe(kind)}")
+    if kind not in FAMILIES:
+        close = difflib.get_close_matches(kind, FAMILIES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown kind {kind!r}{hint} (pysched.families() lists the kinds)")
+    return FAMILIES[kind]
+
+
+def families() -> dict[str, Family]:
+    """Every kind, with its parameters, defaults, dtype, oracle and documentation."""
+    return dict(sorted(FAMILIES.items()))
+
+
+def evaluate_many(specs: Iterable[Mapping[str, Any] | Schedule], steps: Any) -> np.ndarray:
+    """Evaluate many schedules at the same steps in one kernel call.
+
+    Returns an array of shape ``(len(specs),) + shape(steps)``: one row per spec.
+    Its dtype is float64 if any schedule's is, else float32 (float32 values
+    widen to float64 exactly).
+    """
+    schedules = [schedule(spec) for spec in specs]
+    array, _ = as_steps(steps, "evaluate_many")
+    dtype = "float64" if not schedules or any(s.dtype == "float64" for s in schedules) else "float32"
+    rows = _native.evaluate_many([s._descriptor for s in schedules], array.ravel(), dtype)
+    return rows.reshape((len(schedules),) + array.shape)
+
+
+def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
+    """Steps as a contiguous int64 array, and whether they came as a scalar.
+
+    Integers of any width, and floats that are whole numbers, are steps; bools,
+    NaN, fractions and anything else are not. The kernel checks the range.
+    """
+    is_scalar = isinstance(steps, (numbers.Number, np.generic))
+    array = np.asarray(steps)
+    if array.dtype.kind in "iu" and array.dtype != np.uint64:
+        return np.ascontiguousarray(array, dtype=np.int64), is_scalar
+    if array.dtype.kind in "uf" or array.dtype == object:
+        return _whole_numbers(array, label), is_scalar
+    raise TypeError(f"{label}: steps must be integers, got {_first_item(array)} ({array.dtype})")
+
+
+def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
+    flat = array.ravel()
+    for index, value in enumerate(flat) if array.dtype == object else ():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{label}: steps must be integers, got {describe(value)} at index {index}")
+    as_float = flat.astype(np.float64) if array.dtype.kind != "u" else None
+    if as_float is not None:
+        whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
+        if not whole.all():
+            index = int(np.argmin(whole))
+            raise ValueError(f"{label}: steps must be integers, got {flat[index]!r} at index {index}")
+    in_range = (flat >= 0) & (flat <= _native.MAX_STEP)
+    if not in_range.all():
+        index = int(np.argmin(in_range))
+        raise ValueError(f"{label}: steps must be in [0, 2**53], got {flat[index]!r} at index {index}")
+    return np.ascontiguousarray(flat.astype(np.int64).reshape(array.shape))
+
+
+def _first_item(array: np.ndarray) -> str:
+    return repr(array.ravel()[0]) if array.size else "an empty array"
