@@ -12,14 +12,15 @@
  *     if staircase: p = floor(p)
  *     return initial_learning_rate * pow(cast(decay_rate, dtype), p)
  *
- * real: initial_learning_rate, decay_steps, decay_rate; integer: staircase.
+ * real: initial_learning_rate, decay_steps, decay_rate;
+ * integer: staircase, graph (see psk_tf_divide).
  * decay_steps and decay_rate arrive as TF converts Python numbers (a float is
  * already rounded to float32), so the casts here are TF's casts to dtype. */
 #define EXPONENTIAL_DECAY(T)                                                   \
     static double exponential_decay_##T(const psk_schedule *s, int64_t step)   \
     {                                                                          \
         T initial_learning_rate = (T)s->real[0];                               \
-        T p = (T)step / (T)s->real[1];                                         \
+        T p = PSK_TF_DIVIDE(s->integer[1], (T)step, (T)s->real[1]);            \
         if (s->integer[0])                                                     \
             p = floor(p);                                                      \
         return initial_learning_rate * pow((T)s->real[2], p);                  \
@@ -36,13 +37,15 @@ static double exponential_decay_at(const psk_schedule *s, int64_t step)
 
 static int exponential_decay_check(const psk_schedule *s)
 {
-    int ok = s->real[1] > 0 && s->real[2] >= 0 && (s->integer[0] == 0 || s->integer[0] == 1);
+    int ok = s->real[1] > 0 && s->real[2] >= 0 && psk_is_flag(s->integer[0])
+             && psk_is_flag(s->integer[1]);
     return ok ? PSK_OK : PSK_E_PARAM;
 }
 
 const psk_family psk_keras_exponential_decay = {
     .n_real = 3,
-    .n_int = 1,
+    .n_int = 2,
     .check = exponential_decay_check,
     .at = exponential_decay_at,
+    .flush_denormals = 1,
 };

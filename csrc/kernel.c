@@ -49,11 +49,6 @@ int psk_all_finite(const psk_schedule *s)
     return 1;
 }
 
-int psk_is_count(double x)
-{
-    return x >= 0 && x <= (double)PSK_MAX_STEP && x == floor(x);
-}
-
 static int valid_dtype(int32_t dtype)
 {
     return dtype == PSK_FLOAT32 || dtype == PSK_FLOAT64;
@@ -133,15 +128,17 @@ static int eval_row(const psk_schedule *s, const int64_t *steps, int64_t n, psk_
     if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
         return PSK_E_DTYPE;
     const psk_family *family = family_of(s);
+    uint64_t saved = family->flush_denormals ? psk_flush_denormals_begin() : 0;
+    int status = PSK_OK;
     if (family->at != NULL) {
         for (int64_t i = 0; i < n; i++)
             psk_put(out, i, family->at(s, steps[i]));
     } else {
-        int status = family->eval(s, steps, n, out);
-        if (status != PSK_OK)
-            return status;
+        status = family->eval(s, steps, n, out);
     }
-    return check_finite(out, n, bad_index);
+    if (family->flush_denormals)
+        psk_flush_denormals_end(saved);
+    return status == PSK_OK ? check_finite(out, n, bad_index) : status;
 }
 
 int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,

@@ -30,7 +30,8 @@ static inline void psk_put(psk_out out, int64_t i, double value)
 typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
 
 /* One family: its parameter counts, its domain check, and either its value at
- * a step (closed forms) or its evaluation over all steps (recurrences).
+ * a step (closed forms) or its evaluation over all steps (recurrences);
+ * flush_denormals for families that mirror TensorFlow's arithmetic.
  * check() sees a descriptor whose counts and pointers are already valid;
  * at() and eval() see one that passed check(), and steps in [0, PSK_MAX_STEP]. */
 typedef struct {
@@ -39,7 +40,13 @@ typedef struct {
     int (*check)(const psk_schedule *s);
     psk_point_fn at;
     int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out);
+    int flush_denormals;
 } psk_family;
+
+/* denormals.c: run TensorFlow's way, with denormals flushed to zero, between
+ * begin and end on the calling thread. */
+uint64_t psk_flush_denormals_begin(void);
+void psk_flush_denormals_end(uint64_t saved);
 
 /* The families, by file. */
 extern const psk_family psk_keras_exponential_decay;
@@ -57,7 +64,16 @@ extern const psk_family psk_seed003_cosine_decay;
 
 /* Parameter checks shared by families. */
 int psk_all_finite(const psk_schedule *s);
-int psk_is_count(double x); /* an integer in [0, PSK_MAX_STEP] */
+
+static inline int psk_is_flag(int64_t x)
+{
+    return x == 0 || x == 1;
+}
+
+/* A TensorFlow division of x by a graph constant c. Eagerly it is x / c. In a
+ * graph (TF1 sessions, tf.function, Keras fit) Grappler's constant folding
+ * rewrites it as x * (1 / c), with the reciprocal rounded in x's type. */
+#define PSK_TF_DIVIDE(graph, x, c) ((graph) ? (x) * (1 / (c)) : (x) / (c))
 
 /* torch.optim.lr_scheduler.LambdaLR.get_lr: base_lr * lr_lambda(last_epoch),
  * a Python float product, or a float32 one when the lr is a float32 tensor. */

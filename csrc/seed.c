@@ -14,20 +14,22 @@
  *         lambda: tf.train.exponential_decay(initial_learning_rate,
  *                     global_step - burnin_steps, decay_steps, decay_rate))
  *
- * real: initial_learning_rate, decay_steps, decay_rate, burnin_steps. */
+ * real: initial_learning_rate, decay_steps, decay_rate, burnin_steps;
+ * integer: graph (both divisions are by constants, see PSK_TF_DIVIDE). */
 static double exponential_decay_with_burnin_at(const psk_schedule *s, int64_t step)
 {
+    int graph = (int)s->integer[0];
     float initial_learning_rate = (float)s->real[0];
     float global_step = (float)step, burnin_steps = (float)s->real[3];
     if (global_step < burnin_steps)
-        return initial_learning_rate * powf(global_step / burnin_steps, 4.0f);
-    float p = (global_step - burnin_steps) / (float)s->real[1];
+        return initial_learning_rate * powf(PSK_TF_DIVIDE(graph, global_step, burnin_steps), 4.0f);
+    float p = PSK_TF_DIVIDE(graph, global_step - burnin_steps, (float)s->real[1]);
     return initial_learning_rate * powf((float)s->real[2], p);
 }
 
 static int exponential_decay_with_burnin_check(const psk_schedule *s)
 {
-    int ok = s->real[1] > 0 && s->real[2] >= 0 && s->real[3] >= 0;
+    int ok = s->real[1] > 0 && s->real[2] >= 0 && s->real[3] >= 0 && psk_is_flag(s->integer[0]);
     return ok ? PSK_OK : PSK_E_PARAM;
 }
 
@@ -169,8 +171,7 @@ static int stateful_check(const psk_schedule *s, double period)
 {
     int ok = period >= 1 && period <= (double)PSK_MAX_STEP
              && (s->integer[0] || period == floor(period))
-             && (s->integer[0] == 0 || s->integer[0] == 1)
-             && (s->integer[1] == 0 || s->integer[1] == 1)
+             && psk_is_flag(s->integer[0]) && psk_is_flag(s->integer[1])
              && s->real[1] >= 0;
     return ok ? PSK_OK : PSK_E_PARAM;
 }
@@ -263,9 +264,10 @@ static int cosine_decay_check(const psk_schedule *s)
 
 const psk_family psk_seed000_exponential_decay_with_burnin = {
     .n_real = 4,
-    .n_int = 0,
+    .n_int = 1,
     .check = exponential_decay_with_burnin_check,
     .at = exponential_decay_with_burnin_at,
+    .flush_denormals = 1,
 };
 const psk_family psk_seed001_gradual_warmup = {
     .n_real = 1,
@@ -296,16 +298,19 @@ const psk_family psk_seed003_exponential_decay = {
     .n_int = 2,
     .check = exponential_decay_check,
     .at = exponential_decay_at,
+    .flush_denormals = 1,
 };
 const psk_family psk_seed003_piecewise_constant_decay = {
     .n_real = 5,
     .n_int = 2,
     .check = piecewise_check,
     .eval = piecewise_eval,
+    .flush_denormals = 1,
 };
 const psk_family psk_seed003_cosine_decay = {
     .n_real = 4,
     .n_int = 0,
     .check = cosine_decay_check,
     .at = cosine_decay_at,
+    .flush_denormals = 1,
 };

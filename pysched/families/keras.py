@@ -2,6 +2,10 @@
 
 dtype is the dtype of ``initial_learning_rate`` as the schedule sees it:
 float32 for a Python float (the default), float64 for a float64 tensor.
+``execution`` is how TensorFlow runs the schedule: ``"eager"`` (a custom
+training loop, ``run_eagerly=True``) or ``"graph"`` (``model.fit``,
+``tf.function``, XLA), where Grappler turns divisions by constants into
+multiplications by their reciprocals.
 """
 
 from __future__ import annotations
@@ -9,7 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._family import Native, Params, family
-from .._params import Bool, Real, String
+from .._params import Bool, Choice, Real, String
+
+
+def execution(default: str) -> Choice:
+    """How TensorFlow runs the schedule; not a parameter of the mirrored API."""
+    return Choice("execution", default, choices=("eager", "graph"),
+                  doc="'graph': divisions by constants become products with reciprocals (Grappler)")
 
 
 def tf_number(value: int | float) -> int | float:
@@ -20,11 +30,11 @@ def tf_number(value: int | float) -> int | float:
 
 
 def exponential_decay_native(initial_learning_rate: float, decay_steps: float, decay_rate: float,
-                             staircase: bool) -> Native:
+                             staircase: bool, execution: str) -> Native:
     return Native(
         "KERAS_EXPONENTIAL_DECAY",
         real=(initial_learning_rate, tf_number(decay_steps), tf_number(decay_rate)),
-        integer=(int(staircase),),
+        integer=(int(staircase), int(execution == "graph")),
     )
 
 
@@ -35,6 +45,7 @@ def exponential_decay_native(initial_learning_rate: float, decay_steps: float, d
     Real("decay_rate", ge=0),
     Bool("staircase", False),
     String("name", "ExponentialDecay"),
+    execution("eager"),
     dtype="float32",
     oracle="keras.optimizers.schedules.ExponentialDecay (Keras 3) and "
            "tf_keras.optimizers.schedules.ExponentialDecay (Keras 2), driven by an optimizer",
@@ -44,7 +55,7 @@ def exponential_decay(p: Params) -> Native:
 
     ```python
     def decayed_learning_rate(step):
-        p = float(step) / decay_steps        # in dtype
+        p = float(step) / decay_steps        # in dtype; graph: float(step) * (1 / decay_steps)
         if staircase:
             p = floor(p)
         return initial_learning_rate * decay_rate ** p
@@ -54,4 +65,5 @@ def exponential_decay(p: Params) -> Native:
     ``powf``/``pow``; ``decay_rate`` and a float ``decay_steps`` pass through
     float32 first, as TensorFlow converts Python floats.
     """
-    return exponential_decay_native(p.initial_learning_rate, p.decay_steps, p.decay_rate, p.staircase)
+    return exponential_decay_native(p.initial_learning_rate, p.decay_steps, p.decay_rate, p.staircase,
+                                    p.execution)

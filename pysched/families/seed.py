@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .._family import Native, Params, family
 from .._params import MAX_COUNT, Bool, Choice, Integer, Real, SpecError, String
-from .keras import exponential_decay_native
+from .keras import execution, exponential_decay_native
 
 # --- 000: exponential_decay_with_burnin, TF1 --------------------------------
 
@@ -24,6 +24,7 @@ from .keras import exponential_decay_native
     Real("decay_steps", gt=0),
     Real("decay_rate", ge=0),
     Real("burnin_steps", ge=0),
+    execution("graph"),
     dtype="float32",
     oracle="seed 000's exponential_decay_with_burnin in a TF1 graph (tf.compat.v1), "
            "global_step stepped by minimize",
@@ -41,11 +42,13 @@ def exponential_decay_with_burnin(p: Params) -> Native:
     ```
 
     All float32 (``** 4`` is ``powf(x, 4.0f)``); the decay is continuous, as
-    ``tf.train.exponential_decay``'s default.
+    ``tf.train.exponential_decay``'s default. In the seed's TF1 session
+    (``execution="graph"``) both divisions are products with reciprocals.
     """
     return Native(
         "SEED000_EXPONENTIAL_DECAY_WITH_BURNIN",
         real=(p.initial_learning_rate, p.decay_steps, p.decay_rate, p.burnin_steps),
+        integer=(int(p.execution == "graph"),),
     )
 
 
@@ -246,6 +249,7 @@ def lf(p: Params) -> Native:
     Real("decay_rate", ge=0),
     Bool("staircase", False),
     String("name", None),
+    execution("graph"),
     dtype="float32",
     oracle="seed 002's two usages of tf.train.exponential_decay in a TF1 graph: a global_step "
            "Variable stepped by minimize, and a float32 global_step placeholder fed the step",
@@ -258,12 +262,13 @@ def exponential_decay(p: Params) -> Native:
     # staircase=True: global_step // decay_steps
     ```
 
-    The same arithmetic as ``tf1.exponential_decay``; the seed drives it with a
+    The same arithmetic as ``tf1.exponential_decay``, in the seed's TF1
+    session (``execution="graph"``); the seed drives it with a
     ``tf.Variable(tf.constant(0))`` global step (int32, which TF would wrap
     past 2**31 - 1; pysched keeps counting) or a float32 placeholder fed the
     step, which round the same way.
     """
-    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase)
+    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase, p.execution)
 
 
 # --- 003: three stateful Keras LearningRateSchedule subclasses ------------------

@@ -2,14 +2,17 @@
 evaluates them at ``global_step``.
 
 dtype is the dtype of ``learning_rate`` as the graph sees it: float32 for a
-Python float (the default), float64 for a float64 tensor.
+Python float (the default), float64 for a float64 tensor. ``execution`` is
+``"graph"`` (a TF1 session, where Grappler turns divisions by constants into
+multiplications by their reciprocals) or ``"eager"`` (TF2 eager execution, where
+these functions return callables).
 """
 
 from __future__ import annotations
 
 from .._family import Native, Params, family
 from .._params import Bool, Real, String
-from .keras import exponential_decay_native
+from .keras import execution, exponential_decay_native
 
 
 @family(
@@ -19,6 +22,7 @@ from .keras import exponential_decay_native
     Real("decay_rate", ge=0),
     Bool("staircase", False),
     String("name", None),
+    execution("graph"),
     dtype="float32",
     oracle="tf.compat.v1.train.exponential_decay in a TF1 graph, global_step stepped by "
            "GradientDescentOptimizer.minimize",
@@ -33,7 +37,8 @@ def exponential_decay(p: Params) -> Native:
 
     ``tf.compat.v1.train.exponential_decay`` builds tf.keras's legacy
     ExponentialDecay schedule and applies it to ``global_step``, so its
-    arithmetic is ``keras.ExponentialDecay``'s: float32 (or float64) division,
-    floor, ``pow``, product; ``decay_rate`` passes through float32 first.
+    arithmetic is ``keras.ExponentialDecay``'s: float32 (or float64) division
+    (in a graph, a product with the reciprocal of ``decay_steps``), floor,
+    ``pow``, product; ``decay_rate`` passes through float32 first.
     """
-    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase)
+    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase, p.execution)

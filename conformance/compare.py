@@ -1,0 +1,96 @@
+"""Comparing pysched with an oracle's trace, step by step, in ULPs of the oracle's dtype."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import pysched
+
+from .cases import Case
+from .runner import OracleRun
+from .ulp import ulp_distance
+
+SHOWN = 5
+"""How many mismatching steps a message lists."""
+
+
+@dataclass
+class Result:
+    """One case's verdict, with what the report needs to say why."""
+
+    case: Case
+    verdict: str                      # pass, fail, error (the oracle or pysched broke), unavailable
+    steps_checked: int = 0
+    max_ulp: int | None = None
+    differing: int = 0
+    first: dict | None = None         # the first differing step, both values and the distance
+    message: str = ""
+    versions: dict = field(default_factory=dict)
+    oracle_fails_from: int | None = None
+
+
+def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
+    if run.unavailable:
+        return Result(case, "unavailable", message=run.unavailable)
+    if run.error:
+        return Result(case, "error", message=run.error, versions=run.versions)
+    steps = case.steps.array(stop)
+    expected = run.values
+    valid, failing = steps[: len(expected)], steps[len(expected):]
+    try:
+        actual = pysched.schedule(case.spec)(valid)
+    except (ValueError, TypeError) as error:
+        return Result(case, "fail", len(valid), message=f"pysched raised where the oracle did not: {error}",
+                      versions=run.versions)
+    result = _distances(case, valid, actual, expected)
+    result.versions, result.oracle_fails_from = run.versions, run.fails_from
+    if run.fails_from is not None:
+        _check_failure(result, case, failing, run)
+    return result
+
+
+def _distances(case: Case, steps: np.ndarray, actual: np.ndarray, expected: np.ndarray) -> Result:
+    if actual.dtype != expected.dtype:
+        return Result(case, "fail", len(steps),
+                      message=f"pysched gives {actual.dtype}, the oracle {expected.dtype}")
+    ulps = ulp_distance(actual, expected)
+    differing = np.flatnonzero(ulps)
+    max_ulp = int(ulps.max()) if len(ulps) else 0
+    verdict = "pass" if max_ulp <= case.ulp else "fail"
+    result = Result(case, verdict, len(steps), max_ulp, len(differing))
+    if len(differing):
+        i = differing[0]
+        result.first = {"step": int(steps[i]), "pysched": float(actual[i]), "oracle": float(expected[i]),
+                        "ulp": int(ulps[i])}
+        result.message = mismatch_message(case, steps, actual, expected, ulps, differing)
+    return result
+
+
+def _check_failure(result: Result, case: Case, failing: np.ndarray, run: OracleRun) -> None:
+    """Where the oracle fails, pysched must raise ValueError (SPEC section 5)."""
+    schedule = pysched.schedule(case.spec)
+    for step in failing:
+        try:
+            value = schedule(int(step))
+        except ValueError:
+            continue
+        result.verdict = "fail"
+        result.message += (f"\nThe oracle fails from step {run.fails_from} ({run.failure}); "
+                           f"pysched returned {value!r} at step {int(step)} instead of raising.")
+        return
+    result.steps_checked += len(failing)
+
+
+def mismatch_message(case: Case, steps, actual, expected, ulps, differing) -> str:
+    """A numpy-style account of where pysched and the oracle part."""
+    lines = [
+        f"Mismatched steps: {len(differing)} / {len(steps)} ({100 * len(differing) / len(steps):.3g}%)",
+        f"Max ULP: {int(ulps.max())} (tolerance {case.ulp})",
+        "First mismatches (step: pysched vs oracle, ULP):",
+    ]
+    for i in differing[:SHOWN]:
+        lines.append(f"  {int(steps[i])}: {float(actual[i])!r} vs {float(expected[i])!r}, {int(ulps[i])} ULP")
+    lines.append(f"Reproduce: pysched.schedule({case.spec!r})({int(steps[differing[0]])})")
+    return "\n".join(lines)

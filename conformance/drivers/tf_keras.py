@@ -1,0 +1,38 @@
+"""tf_keras (Keras 2): its schedules and seed 003's classes, driven by
+``tf_keras.optimizers.SGD`` or, for ``optimizer="tf_keras.legacy"`` (and seed
+003's CosineDecay, which only the legacy optimizers accept), by
+``tf_keras.optimizers.legacy.SGD``. Runs with TF_USE_LEGACY_KERAS=1, so that the
+seed's ``from tensorflow import keras`` is tf_keras."""
+
+import os
+
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+
+from . import Trace, require, serve  # noqa: E402
+
+require("tensorflow", "tf_keras")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import tf_keras  # noqa: E402
+
+from ..oracles import seed003  # noqa: E402
+from .keras_common import build_schedule, optimizer_trace  # noqa: E402
+
+
+def run(spec: dict, steps: np.ndarray) -> Trace:
+    legacy = spec.get("optimizer") == "tf_keras.legacy" or spec["kind"] == "seed.CosineDecay"
+    sgd = tf_keras.optimizers.legacy.SGD if legacy else tf_keras.optimizers.SGD
+    schedule = build_schedule(spec, tf_keras.optimizers.schedules, seed003)
+    variable = tf.Variable(0.0, dtype=spec.get("dtype", "float32"))
+    return optimizer_trace(spec, steps, sgd(learning_rate=schedule), variable)
+
+
+def versions() -> dict:
+    return {"tf_keras": tf_keras.__version__, "tensorflow": tf.__version__}
+
+
+ORACLES = {"tf_keras": run}
+
+if __name__ == "__main__":
+    serve(ORACLES, versions)

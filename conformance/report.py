@@ -1,0 +1,108 @@
+"""The conformance report: JSON for machines, Markdown for people (SPEC section 6)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+import sys
+from pathlib import Path
+
+import pysched
+
+from .compare import Result
+
+VERDICT_MARK = {"pass": "pass", "fail": "**FAIL**", "error": "**ERROR**", "unavailable": "unavailable"}
+
+
+def case_record(result: Result) -> dict:
+    case = result.case
+    return {
+        "id": case.id, "kind": case.kind, "oracle": case.oracle, "spec": case.spec,
+        "steps_checked": result.steps_checked, "max_ulp": result.max_ulp, "differing_steps": result.differing,
+        "first_difference": result.first, "tolerance_ulp": case.ulp, "tolerance_reason": case.reason,
+        "note": case.note, "oracle_fails_from": result.oracle_fails_from, "verdict": result.verdict,
+        "message": result.message, "versions": result.versions,
+    }
+
+
+def build(results: list[Result]) -> dict:
+    versions: dict[str, dict] = {}
+    for result in results:
+        if result.versions:
+            versions[result.case.driver] = result.versions
+    counts = {verdict: sum(r.verdict == verdict for r in results) for verdict in VERDICT_MARK}
+    checked = [r.max_ulp for r in results if r.max_ulp is not None]
+    return {
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, "-m", "conformance", *sys.argv[1:]]),
+        "pysched": pysched.__version__,
+        "platform": {"python": platform.python_version(), "machine": platform.machine(),
+                     "libc": " ".join(platform.libc_ver())},
+        "frameworks": versions,
+        "summary": {"cases": len(results), **counts, "steps_checked": sum(r.steps_checked for r in results),
+                    "max_ulp": max(checked, default=None)},
+        "cases": [case_record(r) for r in results],
+    }
+
+
+PLATFORM_KEYS = ("python", "numpy", "libc", "machine")
+
+
+def framework(versions: dict) -> str:
+    """The versions of the frameworks a driver ran, e.g. 'keras 3.15.1, tensorflow 2.21.0'."""
+    shown = ", ".join(f"{k} {v}" for k, v in versions.items() if k not in PLATFORM_KEYS)
+    return shown or (f"Python {versions['python']}" if "python" in versions else "")
+
+
+def markdown(report: dict) -> str:
+    summary = report["summary"]
+    lines = [
+        "# pysched conformance report",
+        "",
+        f"{report['created']} · `{report['command']}` · pysched {report['pysched']} · "
+        f"{report['platform']['libc']} on {report['platform']['machine']}, Python {report['platform']['python']}",
+        "",
+        "## Frameworks checked",
+        "",
+        "| driver | versions |",
+        "|---|---|",
+    ]
+    for driver, versions in sorted(report["frameworks"].items()):
+        lines.append(f"| {driver} | {framework(versions)} |")
+    lines += [
+        "",
+        "## Summary",
+        "",
+        f"{summary['cases']} cases, {summary['steps_checked']:,} steps checked: {summary['pass']} pass, "
+        f"{summary['fail']} fail, {summary['error']} error, {summary['unavailable']} unavailable; "
+        f"max ULP {summary['max_ulp']}.",
+        "",
+        "## Cases",
+        "",
+        "| case | parameters | framework | steps | max ULP | differing | first difference (step: pysched vs oracle) "
+        "| tolerance | verdict |",
+        "|---|---|---|---:|---:|---:|---|---|---|",
+    ]
+    for case in report["cases"]:
+        first = case["first_difference"]
+        shown = f"{first['step']}: {first['pysched']!r} vs {first['oracle']!r}" if first else ""
+        tolerance = f"{case['tolerance_ulp']} ({case['tolerance_reason']})" if case["tolerance_ulp"] else "0"
+        note = f" ({case['note']})" if case["note"] else ""
+        fails = f"; oracle fails from step {case['oracle_fails_from']}" if case["oracle_fails_from"] is not None else ""
+        parameters = ", ".join(f"{k}={v!r}" for k, v in case["spec"].items() if k != "kind")
+        lines.append(f"| `{case['id']}`{note}{fails} | {parameters} | {framework(case['versions'])} | "
+                     f"{case['steps_checked']:,} | {case['max_ulp']} | {case['differing_steps']} | {shown} | "
+                     f"{tolerance} | {VERDICT_MARK[case['verdict']]} |")
+    problems = [c for c in report["cases"] if c["verdict"] != "pass" and c["message"]]
+    if problems:
+        lines += ["", "## Details", ""]
+        for case in problems:
+            lines += [f"### `{case['id']}`", "", "```", case["message"], "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def write(report: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(report, indent=1) + "\n")
+    (folder / "report.md").write_text(markdown(report))
