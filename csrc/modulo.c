@@ -96,7 +96,8 @@ int64_t psk_count_multiples_f32(float period, int64_t end)
         q >>= 1;
         a++;
     }
-    for (int k = 24; k < 62 && ((int64_t)1 << k) < end; k++)
+    /* A binade matters once the steps rounding up to its first float begin. */
+    for (int k = 24; k < 62 && ((int64_t)1 << k) - ((int64_t)1 << (k - 23)) / 4 < end; k++)
         count += count_in_binade(k, q, a, end);
     return count;
 }

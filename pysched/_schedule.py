@@ -118,8 +118,10 @@ def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
     """
     is_scalar = isinstance(steps, (numbers.Number, np.generic))
     array = np.asarray(steps)
+    if isinstance(steps, (list, tuple)) and array.dtype.kind in "iu":
+        array = np.asarray(steps, dtype=object)  # numpy would take True for 1 silently
     if array.dtype.kind in "iu" and array.dtype != np.uint64:
-        return np.ascontiguousarray(array, dtype=np.int64), is_scalar
+        return np.asarray(array, dtype=np.int64, order="C"), is_scalar
     if array.dtype.kind in "uf" or array.dtype == object:
         return _whole_numbers(array, label), is_scalar
     raise TypeError(f"{label}: steps must be integers, got {_first_item(array)} ({array.dtype})")
@@ -140,7 +142,7 @@ def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
     if not in_range.all():
         index = int(np.argmin(in_range))
         raise ValueError(f"{label}: steps must be in [0, 2**53], got {flat[index]!r} at index {index}")
-    return np.ascontiguousarray(flat.astype(np.int64).reshape(array.shape))
+    return flat.astype(np.int64).reshape(array.shape)
 
 
 def _first_item(array: np.ndarray) -> str:

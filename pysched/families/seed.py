@@ -151,8 +151,9 @@ def gradual_warmup(p: Params) -> Native:
         learning_rate = init_lr      # "otherwise the preset learning rate"
     ```
 
-    By the article's own words this is the same curve as its Constant Warmup;
-    the arithmetic differs only in the order LambdaLR would multiply.
+    By the article's own words this is the same curve as its Constant Warmup,
+    and in float64 the values are the same; in float32 they differ, as the
+    seed's loop rounds its float64 result while LambdaLR multiplies in float32.
     """
     return Native("SEED001_GRADUAL_WARMUP", real=(p.init_lr,), integer=(p.warmup_steps,))
 

@@ -1,0 +1,131 @@
+"""The Python API of SPEC section 3."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+import pysched
+from examples import EXAMPLES, spec
+
+KINDS = sorted(EXAMPLES)
+STEPS = np.array([0, 1, 2, 7, 199, 200, 201, 1000, 2499, 2500, 2501, 14999, 15000, 15001, 123456, 2**24 + 1])
+
+
+def test_every_family_has_an_example():
+    assert set(pysched.families()) == set(EXAMPLES)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_spec_and_keywords_build_the_same_schedule(kind):
+    assert pysched.schedule(spec(kind)) == pysched.schedule(**spec(kind))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_to_dict_fills_defaults_and_round_trips(kind):
+    schedule = pysched.schedule(spec(kind))
+    full = schedule.to_dict()
+    family = pysched.families()[kind]
+    assert list(full) == ["kind", *(p.name for p in family.params), "dtype"]
+    assert full["dtype"] == family.dtype == schedule.dtype
+    again = pysched.schedule(full)
+    assert again.to_dict() == full
+    np.testing.assert_array_equal(again(STEPS), schedule(STEPS))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_scalar_call_equals_batched_call(kind):
+    schedule = pysched.schedule(spec(kind))
+    batch = schedule(STEPS)
+    scalars = [schedule(int(t)) for t in STEPS]
+    assert all(type(x) is float for x in scalars)
+    assert np.array_equal(np.array(scalars, dtype=batch.dtype), batch)
+    assert schedule(np.int32(7)) == schedule(7) == schedule(7.0) == schedule(np.uint8(7))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_output_dtype_follows_the_spec(kind, dtype):
+    values = pysched.schedule(spec(kind, dtype=dtype))(STEPS)
+    assert values.dtype == np.dtype(dtype)
+    assert np.all(np.isfinite(values))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_steps_in_any_order_with_repeats(kind):
+    schedule = pysched.schedule(spec(kind))
+    order = np.random.default_rng(1).permutation(np.repeat(STEPS, 3))
+    np.testing.assert_array_equal(schedule(order), schedule(np.sort(order))[np.argsort(np.argsort(order))])
+
+
+def test_shape_is_kept():
+    schedule = pysched.schedule(spec("keras.ExponentialDecay"))
+    grid = np.arange(12).reshape(3, 4)
+    assert schedule(grid).shape == (3, 4)
+    assert schedule(np.array(5)).shape == ()
+    assert schedule([]).shape == (0,)
+    assert schedule(np.empty((2, 0), dtype=np.int64)).shape == (2, 0)
+
+
+def test_steps_may_be_lists_floats_that_are_whole_and_big_unsigned():
+    schedule = pysched.schedule(spec("seed.lf"))
+    expected = schedule(np.array([0, 3, 2**53], dtype=np.int64))
+    for steps in ([0, 3, 2**53], np.array([0.0, 3.0, 2.0**53]), np.array([0, 3, 2**53], dtype=np.uint64),
+                  np.array([0, 3, 2**53], dtype=object)):
+        np.testing.assert_array_equal(schedule(steps), expected)
+
+
+def test_non_contiguous_steps():
+    schedule = pysched.schedule(spec("seed.cosine_warmup"))
+    steps = np.arange(40000)[::7]
+    np.testing.assert_array_equal(schedule(steps), schedule(steps.copy()))
+
+
+def test_kind_and_dtype_properties():
+    schedule = pysched.schedule(spec("seed.lf", dtype="float32"))
+    assert (schedule.kind, schedule.dtype) == ("seed.lf", "float32")
+    assert pysched.schedule(spec("seed.lf", dtype=np.float32)).dtype == "float32"
+
+
+def test_families_describe_parameters_defaults_and_oracles():
+    families = pysched.families()
+    keras = families["keras.ExponentialDecay"]
+    params = {p.name: p for p in keras.params}
+    assert params["staircase"].default is False
+    assert params["decay_steps"].required
+    assert keras.dtype == "float32"
+    assert "keras.optimizers.schedules.ExponentialDecay" in keras.oracle
+    for family in families.values():
+        assert family.doc and family.oracle
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_evaluate_many_rows_are_the_single_evaluations(kind):
+    specs = [spec(kind), spec(kind, dtype="float64")]
+    rows = pysched.evaluate_many(specs, STEPS)
+    assert rows.shape == (2, len(STEPS)) and rows.dtype == np.float64
+    np.testing.assert_array_equal(rows[0], pysched.schedule(specs[0])(STEPS).astype(np.float64))
+    np.testing.assert_array_equal(rows[1], pysched.schedule(specs[1])(STEPS))
+
+
+def test_evaluate_many_mixes_families_and_keeps_float32_when_it_can():
+    specs = [pysched.schedule(spec(kind, dtype="float32")) for kind in KINDS]
+    rows = pysched.evaluate_many(specs, STEPS)
+    assert rows.dtype == np.float32 and rows.shape == (len(KINDS), len(STEPS))
+    for row, schedule in zip(rows, specs):
+        np.testing.assert_array_equal(row, schedule(STEPS))
+    assert pysched.evaluate_many([], STEPS).shape == (0, len(STEPS))
+    assert pysched.evaluate_many(specs[:2], 5).shape == (2,)
+
+
+def test_schedules_pickle_and_compare():
+    schedule = pysched.schedule(spec("seed.PiecewiseConstantDecay"))
+    clone = pickle.loads(pickle.dumps(schedule))
+    assert clone == schedule and clone is not schedule
+    assert schedule != pysched.schedule(spec("seed.PiecewiseConstantDecay", change_step=301))
+    assert repr(schedule).startswith("pysched.schedule({'kind': 'seed.PiecewiseConstantDecay'")
+
+
+def test_a_schedule_passes_through_schedule():
+    schedule = pysched.schedule(spec("seed.lf"))
+    assert pysched.schedule(schedule) is schedule

@@ -1,0 +1,31 @@
+"""The conformance cases as test items, each against its live oracle.
+
+All oracles run once per session, one driver process per framework. A case whose
+framework is not installed is skipped, unless PYSCHED_REQUIRE_FRAMEWORKS=1 (as
+in CI), where it fails.
+"""
+
+import os
+
+import pytest
+
+from conformance.cases import all_cases
+from conformance.compare import compare
+from conformance.runner import run_oracles
+
+CASES = all_cases()
+REQUIRE_FRAMEWORKS = os.environ.get("PYSCHED_REQUIRE_FRAMEWORKS") == "1"
+
+
+@pytest.fixture(scope="session")
+def oracle_runs():
+    return run_oracles(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_conformance(case, oracle_runs):
+    result = compare(case, oracle_runs[case.id])
+    if result.verdict == "unavailable" and not REQUIRE_FRAMEWORKS:
+        pytest.skip(result.message)
+    assert result.verdict == "pass", result.message
+    assert result.steps_checked >= min(2000, case.steps.stop - case.steps.start)

@@ -1,0 +1,133 @@
+"""Bad input gets a ValueError or TypeError naming the kind, the parameter and the value (SPEC section 5)."""
+
+import re
+
+import numpy as np
+import pytest
+
+import pysched
+from examples import spec
+
+EXP = "keras.ExponentialDecay"
+
+BAD_SPECS = [
+    # (spec, exception, message)
+    ({"kind": "keras.ExponentialDecai"}, ValueError,
+     "unknown kind 'keras.ExponentialDecai'; did you mean 'keras.ExponentialDecay'?"),
+    ({"kind": "nothing.like.it"}, ValueError, "unknown kind 'nothing.like.it' (pysched.families() lists the kinds)"),
+    ({"initial_learning_rate": 0.1}, TypeError, "a spec needs a 'kind'"),
+    ({"kind": 3}, TypeError, "kind must be a str, got 3"),
+    (spec(EXP, decay_step=10), TypeError,
+     "keras.ExponentialDecay: unknown parameter 'decay_step'; did you mean 'decay_steps'?"),
+    ({"kind": EXP, "initial_learning_rate": 0.1, "decay_rate": 0.9}, TypeError,
+     "keras.ExponentialDecay: missing required parameter 'decay_steps'"),
+    (spec(EXP, decay_steps=0), ValueError, "keras.ExponentialDecay: decay_steps must be > 0, got 0"),
+    (spec(EXP, decay_steps=-5.5), ValueError, "keras.ExponentialDecay: decay_steps must be > 0, got -5.5"),
+    (spec(EXP, decay_rate=-0.5), ValueError, "keras.ExponentialDecay: decay_rate must be >= 0, got -0.5"),
+    (spec(EXP, decay_rate=float("nan")), ValueError, "keras.ExponentialDecay: decay_rate must be finite, got nan"),
+    (spec(EXP, initial_learning_rate=float("inf")), ValueError,
+     "keras.ExponentialDecay: initial_learning_rate must be finite, got inf"),
+    (spec(EXP, decay_steps="1000"), TypeError, "keras.ExponentialDecay: decay_steps must be a number, got '1000'"),
+    (spec(EXP, decay_steps=None), TypeError, "keras.ExponentialDecay: decay_steps must be a number, got None"),
+    (spec(EXP, decay_rate=True), TypeError, "keras.ExponentialDecay: decay_rate must be a number, got True"),
+    (spec(EXP, decay_rate=[0.9]), TypeError, "keras.ExponentialDecay: decay_rate must be a number, got [0.9] (list)"),
+    (spec(EXP, staircase=1), TypeError, "keras.ExponentialDecay: staircase must be a bool, got 1"),
+    (spec(EXP, name=3), TypeError, "keras.ExponentialDecay: name must be a str, got 3"),
+    (spec(EXP, execution="lazy"), ValueError,
+     "keras.ExponentialDecay: execution must be one of 'eager', 'graph', got 'lazy'"),
+    (spec(EXP, dtype="float16"), ValueError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got 'float16'"),
+    (spec(EXP, dtype="fp32"), TypeError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got 'fp32'"),
+    (spec(EXP, dtype=None), TypeError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got None"),
+    (spec("tf1.exponential_decay", name=1.5), TypeError, "tf1.exponential_decay: name must be a str or None, got 1.5"),
+    (spec("seed.lf", epochs=30.0), TypeError, "seed.lf: epochs must be an int, got 30.0"),
+    (spec("seed.lf", epochs=0), ValueError, "seed.lf: epochs must be >= 1, got 0"),
+    (spec("seed.lf", lr0=-0.01), ValueError, "seed.lf: lr0 must be >= 0, got -0.01"),
+    (spec("seed.lf", start_epoch=-1), ValueError, "seed.lf: start_epoch must be >= 0, got -1"),
+    (spec("seed.linear_warmup", max_steps=2**53 + 1), ValueError,
+     "seed.linear_warmup: max_steps must be <= 2**53, got 9007199254740993"),
+    (spec("seed.gradual_warmup_simulation", warmup_steps=0), ValueError,
+     "seed.gradual_warmup_simulation: warmup_steps must be >= 1, got 0"),
+    (spec("seed.warmup_lr_scheduler", warmup_iters=True), TypeError,
+     "seed.warmup_lr_scheduler: warmup_iters must be an int, got True"),
+    (spec("seed.ExponentialDecay", print_step=0.5), ValueError,
+     "seed.ExponentialDecay: print_step must be >= 1, got 0.5"),
+    (spec("seed.ExponentialDecay", optimizer="adam"), ValueError,
+     "seed.ExponentialDecay: optimizer must be one of 'keras', 'tf_keras', 'tf_keras.legacy', got 'adam'"),
+    (spec("seed.ExponentialDecay", optimizer="tf_keras"), TypeError,
+     "seed.ExponentialDecay: print_step must be an int with optimizer='tf_keras', got 1875.0"),
+    (spec("seed.PiecewiseConstantDecay", change_step=2.5, optimizer="tf_keras"), TypeError,
+     "seed.PiecewiseConstantDecay: change_step must be an int with optimizer='tf_keras', got 2.5"),
+    (spec("seed.CosineDecay", decay_step=0), ValueError, "seed.CosineDecay: decay_step must be > 0, got 0"),
+]
+
+
+@pytest.mark.parametrize("bad, exception, message", BAD_SPECS, ids=[m for _, _, m in BAD_SPECS])
+def test_bad_specs(bad, exception, message):
+    with pytest.raises(exception, match=re.escape(message)):
+        pysched.schedule(bad)
+
+
+def test_a_spec_must_be_a_mapping():
+    with pytest.raises(TypeError, match=re.escape("a spec must be a mapping with a 'kind', got ['keras']")):
+        pysched.schedule(["keras"])
+
+
+def test_spec_and_keywords_together():
+    with pytest.raises(TypeError, match="pass a spec or keyword parameters, not both"):
+        pysched.schedule(spec(EXP), decay_rate=0.5)
+
+
+BAD_STEPS = [
+    (-1, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got -1 at index 0"),
+    ([0, 5, -3], ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got -3 at index 2"),
+    (2**53 + 1, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got 9007199254740993 at index 0"),
+    (2**64, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got 18446744073709551616 at index 0"),
+    (np.array([2**63], dtype=np.uint64), ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53]"),
+    (np.array([1.0, 2.5]), ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(2.5) at index 1"),
+    (1.5, ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(1.5) at index 0"),
+    (float("nan"), ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(nan) at index 0"),
+    (float("inf"), ValueError, "keras.ExponentialDecay: steps must be integers"),
+    (1e300, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53]"),
+    (True, TypeError, "keras.ExponentialDecay: steps must be integers, got np.True_ (bool)"),
+    (np.array([True, False]), TypeError, "keras.ExponentialDecay: steps must be integers"),
+    ([1, True], TypeError, "keras.ExponentialDecay: steps must be integers"),
+    ("7", TypeError, "keras.ExponentialDecay: steps must be integers, got np.str_('7') (<U1)"),
+    (None, TypeError, "keras.ExponentialDecay: steps must be integers, got None at index 0"),
+    ([1, None], TypeError, "keras.ExponentialDecay: steps must be integers, got None at index 1"),
+    (1 + 2j, TypeError, "keras.ExponentialDecay: steps must be integers"),
+    (np.array(["2020-01-01"], dtype="datetime64[D]"), TypeError, "keras.ExponentialDecay: steps must be integers"),
+]
+
+
+@pytest.mark.parametrize("steps, exception, message", BAD_STEPS, ids=[repr(s)[:40] for s, _, _ in BAD_STEPS])
+def test_bad_steps(steps, exception, message):
+    schedule = pysched.schedule(spec(EXP))
+    with pytest.raises(exception, match=re.escape(message)):
+        schedule(steps)
+
+
+def test_bad_steps_in_evaluate_many():
+    with pytest.raises(ValueError, match=re.escape("evaluate_many: steps must be integers, got np.float64(0.5)")):
+        pysched.evaluate_many([spec(EXP)], [0.5])
+    with pytest.raises(ValueError, match=re.escape("evaluate_many: steps must be in [0, 2**53], got -1 at index 1")):
+        pysched.evaluate_many([spec("seed.lf"), spec(EXP)], [0, -1])
+    growing = spec(EXP, decay_rate=2.0, decay_steps=1, staircase=False)
+    with pytest.raises(ValueError, match=re.escape("keras.ExponentialDecay (row 1): the learning rate at step 200")):
+        pysched.evaluate_many([spec("seed.lf"), growing], [0, 200])
+    with pytest.raises(ValueError, match=re.escape("seed.lf: epochs must be >= 1")):
+        pysched.evaluate_many([spec("seed.lf", epochs=0)], [0])
+
+
+def test_where_the_mirrored_code_overflows_pysched_raises():
+    schedule = pysched.schedule(spec("seed.gradual_warmup_simulation", init_lr=1e10, warmup_steps=1000))
+    finite = schedule(np.arange(30000))
+    assert np.all(np.isfinite(finite))
+    with pytest.raises(ValueError, match=r"seed.gradual_warmup_simulation: the learning rate at step \d+ is inf"):
+        schedule(np.arange(60000))
+
+
+def test_where_tensorflow_returns_inf_pysched_raises():
+    growing = pysched.schedule(spec(EXP, decay_rate=2.0, staircase=False, decay_steps=1))
+    assert growing(127) == 2.0**127 * np.float32(0.1)
+    with pytest.raises(ValueError, match="keras.ExponentialDecay: the learning rate at step 132 is inf"):
+        growing([0, 132])

@@ -1,0 +1,117 @@
+"""The C kernel's entry points, called directly: every bad argument is a status code."""
+
+import math
+
+import numpy as np
+import pytest
+
+from pysched._kernel import ffi, lib
+
+NULL = ffi.NULL
+
+
+KEEP_ALIVE = []  # the parameter arrays the test descriptors point into
+
+
+def descriptor(kind=lib.PSK_KERAS_EXPONENTIAL_DECAY, dtype=lib.PSK_FLOAT32, real=(0.1, 1000.0, 0.96),
+               integer=(0, 0)):
+    arrays = (ffi.new("double[]", list(real)), ffi.new("int64_t[]", list(integer)))
+    KEEP_ALIVE.append(arrays)
+    return ffi.new("psk_schedule *", {"kind": kind, "dtype": dtype, "n_real": len(real), "real": arrays[0],
+                                      "n_int": len(integer), "integer": arrays[1]})
+
+
+def evaluate(s, steps, out=None, out_dtype=lib.PSK_FLOAT32, out_len=None):
+    steps = np.asarray(steps, dtype=np.int64)
+    out = np.zeros(len(steps), np.float32 if out_dtype == lib.PSK_FLOAT32 else np.float64) if out is None else out
+    bad = ffi.new("int64_t *", -1)
+    status = lib.psk_eval(s, ffi.from_buffer("int64_t[]", steps), len(steps), ffi.from_buffer(out), out_dtype,
+                          len(out) if out_len is None else out_len, bad)
+    return status, bad[0], out
+
+
+def test_a_valid_call():
+    s = descriptor()
+    status, _, out = evaluate(s, [0, 1000])
+    assert status == lib.PSK_OK and out[0] == np.float32(0.1)
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"kind": 0}, lib.PSK_E_KIND),
+    ({"kind": lib.PSK_KIND_COUNT}, lib.PSK_E_KIND),
+    ({"kind": -7}, lib.PSK_E_KIND),
+    ({"dtype": 2}, lib.PSK_E_DTYPE),
+    ({"real": (0.1, 1000.0)}, lib.PSK_E_PARAM_COUNT),
+    ({"integer": (0, 0, 0)}, lib.PSK_E_PARAM_COUNT),
+    ({"real": (0.1, 0.0, 0.96)}, lib.PSK_E_PARAM),
+    ({"real": (0.1, 1000.0, math.nan)}, lib.PSK_E_PARAM),
+    ({"real": (math.inf, 1000.0, 0.96)}, lib.PSK_E_PARAM),
+    ({"integer": (2, 0)}, lib.PSK_E_PARAM),
+], ids=str)
+def test_bad_descriptors(change, status):
+    s = descriptor(**change)
+    assert lib.psk_check(s) == status
+    assert evaluate(s, [0])[0] == status
+
+
+def test_null_pointers():
+    assert lib.psk_check(NULL) == lib.PSK_E_NULL
+    s = descriptor()
+    s.real = NULL
+    assert lib.psk_check(s) == lib.PSK_E_NULL
+    s = descriptor()
+    out = np.zeros(1, np.float32)
+    assert lib.psk_eval(s, NULL, 1, ffi.from_buffer(out), lib.PSK_FLOAT32, 1, NULL) == lib.PSK_E_NULL
+    steps = np.zeros(1, np.int64)
+    assert lib.psk_eval(s, ffi.from_buffer("int64_t[]", steps), 1, NULL, lib.PSK_FLOAT32, 1, NULL) == lib.PSK_E_NULL
+    assert lib.psk_eval(s, NULL, 0, NULL, lib.PSK_FLOAT32, 0, NULL) == lib.PSK_OK
+
+
+def test_lengths_and_buffers():
+    s = descriptor()
+    assert evaluate(s, [0, 1, 2], out_len=2)[0] == lib.PSK_E_LENGTH
+    steps = np.zeros(1, np.int64)
+    out = np.zeros(1, np.float32)
+    assert lib.psk_eval(s, ffi.from_buffer("int64_t[]", steps), -1, ffi.from_buffer(out), lib.PSK_FLOAT32, 1,
+                        NULL) == lib.PSK_E_LENGTH
+    assert evaluate(s, [0], out_dtype=7)[0] == lib.PSK_E_DTYPE
+    s64 = descriptor(dtype=lib.PSK_FLOAT64)
+    assert evaluate(s64, [0], out=np.zeros(1, np.float32), out_dtype=lib.PSK_FLOAT32)[0] == lib.PSK_E_DTYPE
+    assert evaluate(s, [0, 5], out_dtype=lib.PSK_FLOAT64)[0] == lib.PSK_OK  # float32 values widen exactly
+
+
+@pytest.mark.parametrize("step", [-1, lib.PSK_MAX_STEP + 1, -(2**63)])
+def test_bad_steps_name_their_index(step):
+    s = descriptor()
+    status, bad, _ = evaluate(s, [0, 1, step])
+    assert (status, bad) == (lib.PSK_E_STEP, 2)
+
+
+def test_non_finite_results_name_their_index():
+    s = descriptor(real=(0.1, 1.0, 2.0))
+    status, bad, _ = evaluate(s, [0, 10, 200])
+    assert (status, bad) == (lib.PSK_E_NONFINITE, 2)
+
+
+def test_eval_many_checks_rows_and_sizes():
+    good = descriptor()
+    bad = descriptor(kind=99)
+    rows = ffi.new("psk_schedule[]", 2)
+    rows[0], rows[1] = good[0], bad[0]
+    steps = np.arange(3, dtype=np.int64)
+    out = np.zeros(6, np.float32)
+    bad_row, bad_index = ffi.new("int64_t *", -1), ffi.new("int64_t *", -1)
+    args = (ffi.from_buffer("int64_t[]", steps), 3, ffi.from_buffer(out), lib.PSK_FLOAT32)
+    assert lib.psk_eval_many(rows, 2, *args, 6, bad_row, bad_index) == lib.PSK_E_KIND and bad_row[0] == 1
+    rows[1] = good[0]
+    assert lib.psk_eval_many(rows, 2, *args, 5, bad_row, bad_index) == lib.PSK_E_LENGTH
+    assert lib.psk_eval_many(rows, 2**62, *args, 6, bad_row, bad_index) == lib.PSK_E_LENGTH
+    assert lib.psk_eval_many(NULL, 2, *args, 6, bad_row, bad_index) == lib.PSK_E_NULL
+    assert lib.psk_eval_many(rows, 2, *args, 6, NULL, NULL) == lib.PSK_OK
+
+
+def test_every_status_has_a_message():
+    codes = [getattr(lib, name) for name in dir(lib) if name.startswith("PSK_E_")]
+    messages = {ffi.string(lib.psk_strerror(code)).decode() for code in codes}
+    assert len(messages) == len(codes) and "unknown status" not in messages
+    assert ffi.string(lib.psk_strerror(-1)) == ffi.string(lib.psk_strerror(1000)) == b"unknown status"
