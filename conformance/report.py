@@ -55,6 +55,24 @@ def framework(versions: dict) -> str:
     return shown or (f"Python {versions['python']}" if "python" in versions else "")
 
 
+def families_table(report: dict) -> list[str]:
+    """One row per kind: its oracles, cases, steps, worst ULP and overall verdict."""
+    rows: dict[str, dict] = {}
+    for case in report["cases"]:
+        row = rows.setdefault(case["kind"], {"oracles": set(), "cases": 0, "steps": 0, "max_ulp": 0, "verdicts": set()})
+        row["oracles"].add(case["oracle"])
+        row["cases"] += 1
+        row["steps"] += case["steps_checked"]
+        row["max_ulp"] = max(row["max_ulp"], case["max_ulp"] or 0)
+        row["verdicts"].add(case["verdict"])
+    lines = ["| kind | oracles | cases | steps | max ULP | status |", "|---|---|---:|---:|---:|---|"]
+    for kind, row in sorted(rows.items()):
+        status = "pass" if row["verdicts"] == {"pass"} else ", ".join(sorted(row["verdicts"] - {"pass"}))
+        lines.append(f"| `{kind}` | {', '.join(sorted(row['oracles']))} | {row['cases']} | {row['steps']:,} | "
+                     f"{row['max_ulp']} | {status} |")
+    return lines
+
+
 def markdown(report: dict) -> str:
     summary = report["summary"]
     lines = [
@@ -77,6 +95,10 @@ def markdown(report: dict) -> str:
         f"{summary['cases']} cases, {summary['steps_checked']:,} steps checked: {summary['pass']} pass, "
         f"{summary['fail']} fail, {summary['error']} error, {summary['unavailable']} unavailable; "
         f"max ULP {summary['max_ulp']}.",
+        "",
+        "## Families",
+        "",
+        *families_table(report),
         "",
         "## Cases",
         "",
