@@ -18,6 +18,13 @@ static double warmup_fraction(int64_t step, int64_t num_warmup_steps)
     return (double)step / (double)(num_warmup_steps > 1 ? num_warmup_steps : 1);
 }
 
+/* float(max(1, num_training_steps - num_warmup_steps)) */
+static double decay_length(const psk_schedule *s)
+{
+    int64_t length = s->integer[1] - s->integer[0];
+    return (double)(length > 1 ? length : 1);
+}
+
 /* Python's max(0.0, x): x only when x > 0.0, so -0.0 and NaN give 0.0. */
 static double at_least_zero(double x)
 {
@@ -56,8 +63,7 @@ static double linear_with_warmup_at(const psk_schedule *s, int64_t step)
     int64_t num_warmup_steps = s->integer[0], num_training_steps = s->integer[1];
     if (step < num_warmup_steps)
         return psk_lambda_lr(s->dtype, s->real[0], warmup_fraction(step, num_warmup_steps));
-    int64_t decay_steps = num_training_steps - num_warmup_steps;
-    double factor = (double)(num_training_steps - step) / (double)(decay_steps > 1 ? decay_steps : 1);
+    double factor = (double)(num_training_steps - step) / decay_length(s);
     return psk_lambda_lr(s->dtype, s->real[0], at_least_zero(factor));
 }
 
@@ -72,11 +78,10 @@ static double linear_with_warmup_at(const psk_schedule *s, int64_t step)
  * real: lr, num_cycles; integer: num_warmup_steps, num_training_steps. */
 static double cosine_with_warmup_at(const psk_schedule *s, int64_t step)
 {
-    int64_t num_warmup_steps = s->integer[0], num_training_steps = s->integer[1];
+    int64_t num_warmup_steps = s->integer[0];
     if (step < num_warmup_steps)
         return psk_lambda_lr(s->dtype, s->real[0], warmup_fraction(step, num_warmup_steps));
-    int64_t decay_steps = num_training_steps - num_warmup_steps;
-    double progress = (double)(step - num_warmup_steps) / (double)(decay_steps > 1 ? decay_steps : 1);
+    double progress = (double)(step - num_warmup_steps) / decay_length(s);
     double factor = 0.5 * (1.0 + cos(PSK_PI * s->real[1] * 2.0 * progress));
     return psk_lambda_lr(s->dtype, s->real[0], at_least_zero(factor));
 }

@@ -76,9 +76,6 @@ class Param:
         """The value as pysched keeps it, or SpecError saying why not."""
         raise NotImplementedError
 
-    def constraint(self) -> str:
-        return ""
-
 
 @dataclass(frozen=True)
 class Real(Param):
@@ -100,11 +97,6 @@ class Real(Param):
         if problem:
             raise SpecError(f"{self.name} {problem}, got {value!r}")
         return value
-
-    def constraint(self) -> str:
-        parts = [f"{word} {bound}" for word, bound in
-                 ((">", self.gt), (">=", self.ge), ("<", self.lt), ("<=", self.le)) if bound is not None]
-        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -159,6 +151,3 @@ class Choice(Param):
             allowed = ", ".join(repr(c) for c in self.choices)
             raise SpecError(f"{self.name} must be one of {allowed}, got {value!r}")
         return value
-
-    def constraint(self) -> str:
-        return "one of " + ", ".join(repr(c) for c in self.choices)

@@ -18,9 +18,8 @@ def modulo(tmp_path_factory):
     ffi.set_source("_modulo_under_test", '#include "kernel.h"', sources=[str(ROOT / "csrc" / "modulo.c")],
                    include_dirs=[str(ROOT / "csrc")], extra_compile_args=["-ffp-contract=off"])
     folder = tmp_path_factory.mktemp("modulo")
-    library = ffi.compile(tmpdir=str(folder))
-    loaded = ffi.dlopen(library)
-    return loaded.psk_count_multiples_f32
+    library = ffi.dlopen(ffi.compile(tmpdir=str(folder)))
+    yield library  # the library stays open (and its functions valid) while it is referenced
 
 
 def brute_force_hits(period: np.float32) -> np.ndarray:
@@ -46,6 +45,6 @@ def test_float32_modulo_count_matches_brute_force(modulo, period):
     ]))
     ends = ends[(ends >= 0) & (ends <= END)]
     expected = np.searchsorted(hits, ends)
-    got = np.array([modulo(period, int(end)) for end in ends])
+    got = np.array([modulo.psk_count_multiples_f32(period, int(end)) for end in ends])
     mismatch = np.flatnonzero(got != expected)
     assert not len(mismatch), f"end {ends[mismatch[0]]}: kernel {got[mismatch[0]]}, brute force {expected[mismatch[0]]}"

@@ -12,8 +12,9 @@ with a float32 tensor learning rate.
 from __future__ import annotations
 
 from .._family import Native, Params, family
-from .._params import MAX_COUNT, Bool, Choice, Integer, Real, SpecError, String
-from .keras import execution, exponential_decay_native
+from .._params import MAX_COUNT, Choice, Integer, Real, SpecError
+from .keras import exponential_decay_native
+from .tf1 import EXPONENTIAL_DECAY_PARAMS
 
 # --- 000: exponential_decay_with_burnin, TF1 --------------------------------
 
@@ -24,7 +25,6 @@ from .keras import execution, exponential_decay_native
     Real("decay_steps", gt=0),
     Real("decay_rate", ge=0),
     Real("burnin_steps", ge=0),
-    execution("graph"),
     dtype="float32",
     oracle="seed 000's exponential_decay_with_burnin in a TF1 graph (tf.compat.v1), "
            "global_step stepped by minimize",
@@ -42,13 +42,13 @@ def exponential_decay_with_burnin(p: Params) -> Native:
     ```
 
     All float32 (``** 4`` is ``powf(x, 4.0f)``); the decay is continuous, as
-    ``tf.train.exponential_decay``'s default. In the seed's TF1 session
-    (``execution="graph"``) both divisions are products with reciprocals.
+    ``tf.train.exponential_decay``'s default. The seed runs it in a TF1
+    session, a graph, where both divisions become products with reciprocals.
     """
     return Native(
         "SEED000_EXPONENTIAL_DECAY_WITH_BURNIN",
         real=(p.initial_learning_rate, p.decay_steps, p.decay_rate, p.burnin_steps),
-        integer=(int(p.execution == "graph"),),
+        integer=(1,),  # graph division
     )
 
 
@@ -245,12 +245,7 @@ def lf(p: Params) -> Native:
 
 @family(
     "seed.exponential_decay",
-    Real("learning_rate"),
-    Real("decay_steps", gt=0),
-    Real("decay_rate", ge=0),
-    Bool("staircase", False),
-    String("name", None),
-    execution("graph"),
+    *EXPONENTIAL_DECAY_PARAMS,
     dtype="float32",
     oracle="seed 002's two usages of tf.train.exponential_decay in a TF1 graph: a global_step "
            "Variable stepped by minimize, and a float32 global_step placeholder fed the step",
@@ -263,18 +258,20 @@ def exponential_decay(p: Params) -> Native:
     # staircase=True: global_step // decay_steps
     ```
 
-    The same arithmetic as ``tf1.exponential_decay``, in the seed's TF1
-    session (``execution="graph"``); the seed drives it with a
+    The same arithmetic as ``tf1.exponential_decay`` in the seed's TF1
+    session, a graph; the seed drives it with a
     ``tf.Variable(tf.constant(0))`` global step (int32, which TF would wrap
     past 2**31 - 1; pysched keeps counting) or a float32 placeholder fed the
     step, which round the same way.
     """
-    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase, p.execution)
+    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase, "graph")
 
 
 # --- 003: three stateful Keras LearningRateSchedule subclasses ------------------
 
 OPTIMIZERS = ("keras", "tf_keras", "tf_keras.legacy")
+STATEFUL_RATES = (Real("initial_lr"), Real("decay_rate", ge=0), Real("min_lr"))
+OPTIMIZER = Choice("optimizer", "keras", choices=OPTIMIZERS)
 _OPTIMIZER_DOC = """
     The value depends on how the optimizer calls the schedule, which
     ``optimizer`` names: ``"keras"`` (Keras 3's optimizers, what the seed's
@@ -306,11 +303,9 @@ def _stateful_native(kind: str, p: Params, real: tuple[float, ...], periods: tup
 
 @family(
     "seed.ExponentialDecay",
-    Real("initial_lr"),
-    Real("decay_rate", ge=0),
-    Real("min_lr"),
+    *STATEFUL_RATES,
     Real("print_step", ge=1, le=MAX_COUNT),
-    Choice("optimizer", "keras", choices=OPTIMIZERS),
+    OPTIMIZER,
     dtype="float32",
     oracle="seed 003's ExponentialDecay class, called by a real Keras optimizer's updates",
     notes=_OPTIMIZER_DOC,
@@ -340,12 +335,10 @@ def stateful_exponential_decay(p: Params) -> Native:
 
 @family(
     "seed.PiecewiseConstantDecay",
-    Real("initial_lr"),
-    Real("decay_rate", ge=0),
-    Real("min_lr"),
+    *STATEFUL_RATES,
     Real("change_step", ge=1, le=MAX_COUNT),
     Real("print_step", ge=1, le=MAX_COUNT),
-    Choice("optimizer", "keras", choices=OPTIMIZERS),
+    OPTIMIZER,
     dtype="float32",
     oracle="seed 003's PiecewiseConstantDecay class, called by a real Keras optimizer's updates",
     notes=_OPTIMIZER_DOC,

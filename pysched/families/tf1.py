@@ -14,14 +14,18 @@ from .._family import Native, Params, family
 from .._params import Bool, Real, String
 from .keras import execution, exponential_decay_native
 
-
-@family(
-    "tf1.exponential_decay",
+EXPONENTIAL_DECAY_PARAMS = (
     Real("learning_rate"),
     Real("decay_steps", gt=0),
     Real("decay_rate", ge=0),
     Bool("staircase", False),
     String("name", None),
+)
+
+
+@family(
+    "tf1.exponential_decay",
+    *EXPONENTIAL_DECAY_PARAMS,
     execution("graph"),
     dtype="float32",
     oracle="tf.compat.v1.train.exponential_decay in a TF1 graph, global_step stepped by "
