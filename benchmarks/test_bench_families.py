@@ -13,6 +13,7 @@ import pytest
 
 import pysched
 from conformance.ulp import ulp_distance
+
 from examples import EXAMPLES, spec
 from framework_loops import preview_loop
 from numpy_formulas import FORMULAS

@@ -124,7 +124,7 @@ def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
         return np.asarray(array, dtype=np.int64, order="C"), is_scalar
     if array.dtype.kind in "uf" or array.dtype == object:
         return _whole_numbers(array, label), is_scalar
-    raise TypeError(f"{label}: steps must be integers, got {_first_item(array)} ({array.dtype})")
+    raise TypeError(f"{label}: steps must be integers, got {_first_item(array)}")
 
 
 def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
@@ -137,13 +137,18 @@ def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
         whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
         if not whole.all():
             index = int(np.argmin(whole))
-            raise ValueError(f"{label}: steps must be integers, got {flat[index]!r} at index {index}")
+            raise ValueError(f"{label}: steps must be integers, got {describe(_python(flat[index]))} at index {index}")
     in_range = (flat >= 0) & (flat <= _native.MAX_STEP)
     if not in_range.all():
         index = int(np.argmin(in_range))
-        raise ValueError(f"{label}: steps must be in [0, 2**53], got {flat[index]!r} at index {index}")
+        raise ValueError(f"{label}: steps must be in [0, 2**53], got {describe(_python(flat[index]))} at index {index}")
     return flat.astype(np.int64).reshape(array.shape)
 
 
+def _python(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, for messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _first_item(array: np.ndarray) -> str:
-    return repr(array.ravel()[0]) if array.size else "an empty array"
+    return f"{describe(_python(array.ravel()[0]))} at index 0" if array.size else f"an empty {array.dtype} array"

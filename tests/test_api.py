@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import pysched
+
 from examples import EXAMPLES, spec
 
 KINDS = sorted(EXAMPLES)
@@ -112,7 +113,7 @@ def test_evaluate_many_mixes_families_and_keeps_float32_when_it_can():
     specs = [pysched.schedule(spec(kind, dtype="float32")) for kind in KINDS]
     rows = pysched.evaluate_many(specs, STEPS)
     assert rows.dtype == np.float32 and rows.shape == (len(KINDS), len(STEPS))
-    for row, schedule in zip(rows, specs):
+    for row, schedule in zip(rows, specs, strict=True):
         np.testing.assert_array_equal(row, schedule(STEPS))
     assert pysched.evaluate_many([], STEPS).shape == (0, len(STEPS))
     assert pysched.evaluate_many(specs[:2], 5).shape == (2,)

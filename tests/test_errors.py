@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import pysched
+
 from examples import spec
 
 EXP = "keras.ExponentialDecay"
@@ -35,7 +36,8 @@ BAD_SPECS = [
     (spec(EXP, name=3), TypeError, "keras.ExponentialDecay: name must be a str, got 3"),
     (spec(EXP, execution="lazy"), ValueError,
      "keras.ExponentialDecay: execution must be one of 'eager', 'graph', got 'lazy'"),
-    (spec(EXP, dtype="float16"), ValueError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got 'float16'"),
+    (spec(EXP, dtype="float16"), ValueError,
+     "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got 'float16'"),
     (spec(EXP, dtype="fp32"), TypeError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got 'fp32'"),
     (spec(EXP, dtype=None), TypeError, "keras.ExponentialDecay: dtype must be 'float32' or 'float64', got None"),
     (spec("tf1.exponential_decay", name=1.5), TypeError, "tf1.exponential_decay: name must be a str or None, got 1.5"),
@@ -83,18 +85,19 @@ BAD_STEPS = [
     (2**53 + 1, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got 9007199254740993 at index 0"),
     (2**64, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53], got 18446744073709551616 at index 0"),
     (np.array([2**63], dtype=np.uint64), ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53]"),
-    (np.array([1.0, 2.5]), ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(2.5) at index 1"),
-    (1.5, ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(1.5) at index 0"),
-    (float("nan"), ValueError, "keras.ExponentialDecay: steps must be integers, got np.float64(nan) at index 0"),
+    (np.array([1.0, 2.5]), ValueError, "keras.ExponentialDecay: steps must be integers, got 2.5 at index 1"),
+    (1.5, ValueError, "keras.ExponentialDecay: steps must be integers, got 1.5 at index 0"),
+    (float("nan"), ValueError, "keras.ExponentialDecay: steps must be integers, got nan at index 0"),
     (float("inf"), ValueError, "keras.ExponentialDecay: steps must be integers"),
     (1e300, ValueError, "keras.ExponentialDecay: steps must be in [0, 2**53]"),
-    (True, TypeError, "keras.ExponentialDecay: steps must be integers, got np.True_ (bool)"),
+    (True, TypeError, "keras.ExponentialDecay: steps must be integers, got True at index 0"),
     (np.array([True, False]), TypeError, "keras.ExponentialDecay: steps must be integers"),
     ([1, True], TypeError, "keras.ExponentialDecay: steps must be integers"),
-    ("7", TypeError, "keras.ExponentialDecay: steps must be integers, got np.str_('7') (<U1)"),
+    ("7", TypeError, "keras.ExponentialDecay: steps must be integers, got '7' at index 0"),
     (None, TypeError, "keras.ExponentialDecay: steps must be integers, got None at index 0"),
     ([1, None], TypeError, "keras.ExponentialDecay: steps must be integers, got None at index 1"),
-    (1 + 2j, TypeError, "keras.ExponentialDecay: steps must be integers"),
+    (1 + 2j, TypeError, "keras.ExponentialDecay: steps must be integers, got (1+2j) (complex) at index 0"),
+    (np.array([], dtype="U1"), TypeError, "keras.ExponentialDecay: steps must be integers, got an empty <U1 array"),
     (np.array(["2020-01-01"], dtype="datetime64[D]"), TypeError, "keras.ExponentialDecay: steps must be integers"),
 ]
 
@@ -107,7 +110,7 @@ def test_bad_steps(steps, exception, message):
 
 
 def test_bad_steps_in_evaluate_many():
-    with pytest.raises(ValueError, match=re.escape("evaluate_many: steps must be integers, got np.float64(0.5)")):
+    with pytest.raises(ValueError, match=re.escape("evaluate_many: steps must be integers, got 0.5")):
         pysched.evaluate_many([spec(EXP)], [0.5])
     with pytest.raises(ValueError, match=re.escape("evaluate_many: steps must be in [0, 2**53], got -1 at index 1")):
         pysched.evaluate_many([spec("seed.lf"), spec(EXP)], [0, -1])

@@ -5,6 +5,7 @@ import pytest
 
 import pysched
 from conformance.ulp import ulp_distance
+
 from examples import spec
 
 T = np.arange(20_000)

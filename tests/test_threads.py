@@ -5,6 +5,7 @@ import threading
 import numpy as np
 
 import pysched
+
 from examples import EXAMPLES, spec
 
 STEPS = np.random.default_rng(7).integers(0, 2**40, size=200_000)
@@ -28,7 +29,7 @@ def test_two_threads_at_once_give_identical_bits():
         thread.join()
     for name in ("a", "b"):
         for rounds in results[name]:
-            for got, want in zip(rounds, expected):
+            for got, want in zip(rounds, expected, strict=True):
                 assert got.tobytes() == want.tobytes()
 
 

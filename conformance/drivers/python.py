@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from . import Trace, serve
 from ..oracles import seed001
+from . import Trace, serve
 
 LOOPS = {"seed.gradual_warmup": seed001.gradual_warmup,
          "seed.gradual_warmup_simulation": seed001.gradual_warmup_simulation}
