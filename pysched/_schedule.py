@@ -128,21 +128,27 @@ def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
 
 
 def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
+    """Unsigned, float or object steps, checked before they become int64."""
     flat = array.ravel()
-    for index, value in enumerate(flat) if array.dtype == object else ():
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{label}: steps must be integers, got {describe(value)} at index {index}")
-    as_float = flat.astype(np.float64) if array.dtype.kind != "u" else None
-    if as_float is not None:
+    if array.dtype == object:
+        for index, value in enumerate(flat):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                _reject(TypeError, "must be integers", label, value, index)
+    if array.dtype.kind != "u":
+        as_float = flat.astype(np.float64)
         whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
         if not whole.all():
             index = int(np.argmin(whole))
-            raise ValueError(f"{label}: steps must be integers, got {describe(_python(flat[index]))} at index {index}")
+            _reject(ValueError, "must be integers", label, flat[index], index)
     in_range = (flat >= 0) & (flat <= _native.MAX_STEP)
     if not in_range.all():
         index = int(np.argmin(in_range))
-        raise ValueError(f"{label}: steps must be in [0, 2**53], got {describe(_python(flat[index]))} at index {index}")
+        _reject(ValueError, "must be in [0, 2**53]", label, flat[index], index)
     return flat.astype(np.int64).reshape(array.shape)
+
+
+def _reject(error: type[Exception], rule: str, label: str, value: Any, index: int) -> None:
+    raise error(f"{label}: steps {rule}, got {describe(_python(value))} at index {index}")
 
 
 def _python(value: Any) -> Any:
