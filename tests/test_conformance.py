@@ -13,13 +13,20 @@ from conformance.cases import all_cases
 from conformance.compare import compare
 from conformance.runner import run_oracles
 
+from conftest import ORACLE_VERSIONS
+
 CASES = all_cases()
 REQUIRE_FRAMEWORKS = os.environ.get("PYSCHED_REQUIRE_FRAMEWORKS") == "1"
 
 
 @pytest.fixture(scope="session")
-def oracle_runs():
-    return run_oracles(CASES)
+def oracle_runs(request):
+    selected = {item.callspec.params["case"].id for item in request.session.items
+                if item.originalname == "test_conformance"}
+    runs = run_oracles([case for case in CASES if case.id in selected])
+    request.config.stash[ORACLE_VERSIONS] = {case.driver: runs[case.id].versions
+                                             for case in CASES if case.id in runs and runs[case.id].versions}
+    return runs
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
