@@ -45,6 +45,12 @@ class Steps:
 
 @dataclass(frozen=True)
 class Case:
+    """A spec, its oracle and steps, and what to expect. ``raises``: the oracle
+    fails for these arguments, and pysched must refuse them too (SPEC section
+    5). ``known``: the oracle fails but pysched follows another oracle of the
+    same family (a documented framework difference; checked strictly, so a
+    framework that stops failing is reported)."""
+
     spec: dict[str, Any]
     oracle: str
     steps: Steps
@@ -52,6 +58,8 @@ class Case:
     ulp: int = 0
     reason: str = ""
     note: str = ""
+    raises: str = ""
+    known: str = ""
 
     def __post_init__(self):
         if self.ulp and not self.reason:
@@ -72,40 +80,148 @@ class Case:
         return f"{self.kind}[{self.label}]@{self.oracle}"
 
 
-def _keras_exponential_decay() -> list[Case]:
-    kind = "keras.ExponentialDecay"
-    base = {"kind": kind, "initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96}
-    variants = [
-        ("continuous", {}),
-        ("staircase", {"decay_steps": 100, "decay_rate": 0.5, "staircase": True}),
+KERAS_VARIANTS = {
+    "keras.ExponentialDecay": [
+        ("continuous", {"initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96}),
+        ("staircase", {"initial_learning_rate": 0.1, "decay_steps": 100, "decay_rate": 0.5, "staircase": True}),
         ("slow,far", {"initial_learning_rate": 1.0, "decay_steps": 7, "decay_rate": 0.99999}),
-        ("float-decay_steps", {"decay_steps": 937.5, "staircase": True}),
-        ("float64", {"dtype": "float64"}),
-        ("float64,staircase", {"dtype": "float64", "decay_steps": 300, "staircase": True}),
+        ("float decay_steps", {"initial_learning_rate": 0.1, "decay_steps": 937.5, "decay_rate": 0.96,
+                               "staircase": True}),
+        ("float64", {"initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96, "dtype": "float64"}),
+        ("float64,staircase", {"initial_learning_rate": 0.1, "decay_steps": 300, "decay_rate": 0.96,
+                               "staircase": True, "dtype": "float64"}),
         ("underflow", {"initial_learning_rate": 1.0, "decay_steps": 1, "decay_rate": 0.5}),
         ("underflow,float64", {"initial_learning_rate": 1.0, "decay_steps": 1, "decay_rate": 0.5,
                                "dtype": "float64"}),
-    ]
+    ],
+    "keras.PiecewiseConstantDecay": [
+        ("edges", {"boundaries": [100, 1000, 1001, 3000], "values": [1.0, 0.5, 0.1, 0.05, 0.01]}),
+        ("float boundaries", {"boundaries": [99.7, 1000.2], "values": [0.1, 0.01, 0.001]}),
+        ("float64,far", {"boundaries": [2500, 2**31 + 7, 2**40], "values": [0.3, 0.2, 0.1, 0.05],
+                         "dtype": "float64"}),
+    ],
+    "keras.PolynomialDecay": [
+        ("linear", {"initial_learning_rate": 0.1, "decay_steps": 1000, "end_learning_rate": 0.001}),
+        ("sqrt", {"initial_learning_rate": 0.1, "decay_steps": 3000, "power": 0.5}),
+        ("cube", {"initial_learning_rate": 0.1, "decay_steps": 1234, "power": 3.0}),
+        ("cycle", {"initial_learning_rate": 0.1, "decay_steps": 700, "end_learning_rate": 0.01, "power": 2.0,
+                   "cycle": True}),
+        ("float64,cycle", {"initial_learning_rate": 0.1, "decay_steps": 700, "power": 0.7, "cycle": True,
+                           "dtype": "float64"}),
+    ],
+    "keras.InverseTimeDecay": [
+        ("continuous", {"initial_learning_rate": 0.1, "decay_steps": 100, "decay_rate": 0.5}),
+        ("staircase", {"initial_learning_rate": 0.1, "decay_steps": 250, "decay_rate": 2.0, "staircase": True}),
+        ("float64", {"initial_learning_rate": 0.1, "decay_steps": 30, "decay_rate": 0.9, "dtype": "float64"}),
+    ],
+    "keras.CosineDecay": [
+        ("plain", {"initial_learning_rate": 0.1, "decay_steps": 3000}),
+        ("alpha", {"initial_learning_rate": 0.1, "decay_steps": 937.5, "alpha": 0.1}),
+        ("warmup", {"initial_learning_rate": 0.0, "decay_steps": 2000, "warmup_target": 0.1,
+                    "warmup_steps": 500, "alpha": 0.05}),
+        ("float64,warmup", {"initial_learning_rate": 0.001, "decay_steps": 3000, "warmup_target": 0.1,
+                            "warmup_steps": 777, "dtype": "float64"}),
+    ],
+    "keras.CosineDecayRestarts": [
+        ("t_mul 2", {"initial_learning_rate": 0.1, "first_decay_steps": 100}),
+        ("t_mul 1, m_mul 0.5", {"initial_learning_rate": 0.1, "first_decay_steps": 300, "t_mul": 1.0,
+                                "m_mul": 0.5, "alpha": 0.01}),
+        ("t_mul 1.5", {"initial_learning_rate": 0.1, "first_decay_steps": 50, "t_mul": 1.5, "m_mul": 0.9}),
+        ("float64", {"initial_learning_rate": 0.1, "first_decay_steps": 100, "t_mul": 2.0, "m_mul": 0.8,
+                     "dtype": "float64"}),
+    ],
+}
+
+
+# Keras 3 evaluates these; tf_keras raises, and pysched follows Keras 3.
+TF_KERAS_RAISES = {
+    ("keras.PolynomialDecay", "float64,cycle,graph"):
+        "tf_keras raises TypeError in a graph: its tf.where mixes a float32 1.0 with the float64 ceil",
+}
+# Eager steps cost about a millisecond each; graph cases run their updates in one tf.function.
+STEPS = {"eager": 3001, "graph": 5001}
+
+
+def _keras() -> list[Case]:
+    """Every Keras variant on Keras 3 and tf_keras, eagerly and in a tf.function."""
     cases = []
-    for oracle in ("keras3", "tf_keras"):
-        for execution in ("eager", "graph"):
-            for label, change in variants:
-                spec = {**base, **change, "execution": execution}
-                cases.append(Case(spec, oracle, Steps(5001, far=FAR), f"{label},{execution}"))
+    for kind, variants in KERAS_VARIANTS.items():
+        for oracle in ("keras3", "tf_keras"):
+            for execution in ("eager", "graph"):
+                for label, params in variants:
+                    spec = {"kind": kind, **params}
+                    if kind != "keras.PiecewiseConstantDecay":
+                        spec["execution"] = execution
+                    elif execution == "graph":
+                        continue  # no division: graph and eager are the same operations
+                    known = TF_KERAS_RAISES.get((kind, f"{label},{execution}"), "") if oracle == "tf_keras" else ""
+                    cases.append(Case(spec, oracle, Steps(STEPS[execution], far=FAR), f"{label},{execution}",
+                                      known=known))
     return cases
 
 
-def _tf1_exponential_decay() -> list[Case]:
-    base = {"kind": "tf1.exponential_decay", "learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96}
-    return [
-        Case(base, "tf1", Steps(5001, far=FAR), "continuous,graph"),
-        Case({**base, "decay_steps": 100, "decay_rate": 0.5, "staircase": True}, "tf1", Steps(5001, far=FAR),
-             "staircase,graph"),
-        Case({**base, "dtype": "float64"}, "tf1", Steps(5001, far=FAR), "float64,graph"),
-        Case({**base, "learning_rate": 1.0, "decay_steps": 3, "decay_rate": 0.5}, "tf1", Steps(5001),
-             "underflow,graph"),
-        Case({**base, "execution": "eager"}, "tf1", Steps(3001, far=FAR), "continuous,eager"),
-    ]
+TF1_VARIANTS = {
+    "tf1.exponential_decay": [
+        ("continuous", {"learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96}),
+        ("staircase", {"learning_rate": 0.1, "decay_steps": 100, "decay_rate": 0.5, "staircase": True}),
+        ("float64", {"learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96, "dtype": "float64"}),
+        ("underflow", {"learning_rate": 1.0, "decay_steps": 3, "decay_rate": 0.5}),
+    ],
+    "tf1.natural_exp_decay": [
+        ("continuous", {"learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.5}),
+        ("staircase,float64", {"learning_rate": 0.1, "decay_steps": 100, "decay_rate": 0.3, "staircase": True,
+                               "dtype": "float64"}),
+    ],
+    "tf1.inverse_time_decay": [
+        ("continuous", {"learning_rate": 0.1, "decay_steps": 100, "decay_rate": 0.5}),
+        ("staircase", {"learning_rate": 0.1, "decay_steps": 250, "decay_rate": 2.0, "staircase": True}),
+    ],
+    "tf1.polynomial_decay": [
+        ("linear", {"learning_rate": 0.1, "decay_steps": 1000}),
+        ("cycle", {"learning_rate": 0.1, "decay_steps": 700, "power": 0.5, "cycle": True}),
+    ],
+    "tf1.piecewise_constant": [
+        ("edges", {"boundaries": [100, 1000, 1001, 3000], "values": [1.0, 0.5, 0.1, 0.05, 0.01]}),
+        ("subnormal value", {"boundaries": [10], "values": [0.1, 1e-40]}),
+    ],
+    "tf1.cosine_decay": [
+        ("plain", {"learning_rate": 0.1, "decay_steps": 3000}),
+        ("alpha", {"learning_rate": 0.1, "decay_steps": 1000, "alpha": 0.3}),
+    ],
+    "tf1.cosine_decay_restarts": [
+        ("t_mul 2", {"learning_rate": 0.1, "first_decay_steps": 100}),
+        ("t_mul 1.5", {"learning_rate": 0.1, "first_decay_steps": 50, "t_mul": 1.5, "m_mul": 0.9, "alpha": 0.1}),
+    ],
+    "tf1.linear_cosine_decay": [
+        ("defaults", {"learning_rate": 0.1, "decay_steps": 3000}),
+        ("periods", {"learning_rate": 0.1, "decay_steps": 2000, "num_periods": 3.0, "alpha": 0.1, "beta": 0.01}),
+    ],
+}
+
+
+TF1_RAISES = [
+    ("tf1.polynomial_decay", "cycle,float64",
+     {"learning_rate": 0.1, "decay_steps": 700, "cycle": True, "dtype": "float64"},
+     "where_v2 mixes a float32 1.0 with the float64 ceil: TypeError"),
+    ("tf1.cosine_decay", "float64", {"learning_rate": 0.1, "decay_steps": 1000, "dtype": "float64"},
+     "a float32 pi times the float64 step: TypeError"),
+]
+
+
+def _tf1() -> list[Case]:
+    """Every TF1 variant in a session (graph), and a few in TF2 eager execution."""
+    cases = [Case({"kind": kind, **params}, "tf1", Steps(10), label, raises=why)
+             for kind, label, params, why in TF1_RAISES]
+    for kind, variants in TF1_VARIANTS.items():
+        for label, params in variants:
+            cases.append(Case({"kind": kind, **params}, "tf1", Steps(5001, far=FAR), f"{label},graph"))
+        if kind != "tf1.piecewise_constant":  # no division: graph and eager are the same operations
+            label, params = variants[0]
+            cases.append(Case({"kind": kind, **params, "execution": "eager"}, "tf1", Steps(3001, far=FAR),
+                              f"{label},eager"))
+    cases.append(Case({"kind": "tf1.polynomial_decay", "learning_rate": 0.1, "decay_steps": 700, "cycle": True,
+                       "dtype": "float64", "execution": "eager"}, "tf1", Steps(3001, far=FAR), "cycle,float64,eager"))
+    return cases
 
 
 def _seed000() -> list[Case]:
@@ -211,5 +327,4 @@ def _seed003() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return (_keras_exponential_decay() + _tf1_exponential_decay() + _seed000() + _seed001() + _seed002()
-            + _seed003())
+    return _keras() + _tf1() + _seed000() + _seed001() + _seed002() + _seed003()

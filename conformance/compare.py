@@ -34,6 +34,8 @@ class Result:
 def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
     if run.unavailable:
         return Result(case, "unavailable", message=run.unavailable)
+    if case.raises or case.known:
+        return _expected_failure(case, run)
     if run.error:
         return Result(case, "error", message=run.error, versions=run.versions)
     steps = case.steps.array(stop)
@@ -48,6 +50,29 @@ def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
     result.versions, result.oracle_fails_from = run.versions, run.fails_from
     if run.fails_from is not None:
         _check_failure(result, case, failing, run)
+    return result
+
+
+def _expected_failure(case: Case, run: OracleRun) -> Result:
+    """The oracle must fail; with ``raises`` pysched must refuse the spec too,
+    with ``known`` it follows another oracle and must accept it."""
+    result = Result(case, "fail", versions=run.versions)
+    if not run.error:
+        result.message = f"the oracle was expected to fail ({case.raises or case.known}) and did not"
+        return result
+    try:
+        pysched.schedule(case.spec)
+        refused = ""
+    except (ValueError, TypeError) as error:
+        refused = str(error)
+    if case.raises and not refused:
+        result.message = f"the oracle fails ({case.raises}); pysched accepted the spec instead of raising"
+    elif case.known and refused:
+        result.message = f"pysched should follow the other oracle here, but raised: {refused}"
+    else:
+        result.verdict = "pass"
+        result.message = f"as expected, the oracle fails ({case.raises or case.known})" + (
+            f"; pysched raises: {refused}" if refused else "; pysched follows the other oracle")
     return result
 
 

@@ -21,7 +21,8 @@ def case_record(result: Result) -> dict:
         "id": case.id, "kind": case.kind, "oracle": case.oracle, "spec": case.spec,
         "steps_checked": result.steps_checked, "max_ulp": result.max_ulp, "differing_steps": result.differing,
         "first_difference": result.first, "tolerance_ulp": case.ulp, "tolerance_reason": case.reason,
-        "note": case.note, "oracle_fails_from": result.oracle_fails_from, "verdict": result.verdict,
+        "note": case.note, "oracle_raises": case.raises, "known_difference": case.known,
+        "oracle_fails_from": result.oracle_fails_from, "verdict": result.verdict,
         "message": result.message, "versions": result.versions,
     }
 
@@ -110,7 +111,9 @@ def markdown(report: dict) -> str:
         first = case["first_difference"]
         shown = f"{first['step']}: {first['pysched']!r} vs {first['oracle']!r}" if first else ""
         tolerance = f"{case['tolerance_ulp']} ({case['tolerance_reason']})" if case["tolerance_ulp"] else "0"
-        note = f" ({case['note']})" if case["note"] else ""
+        notes = (case["note"], case["oracle_raises"] and f"the oracle raises: {case['oracle_raises']}",
+                 case["known_difference"] and f"known difference: {case['known_difference']}")
+        note = "".join(f" ({text})" for text in notes if text)
         fails = f"; oracle fails from step {case['oracle_fails_from']}" if case["oracle_fails_from"] is not None else ""
         parameters = ", ".join(f"{k}={v!r}" for k, v in case["spec"].items() if k != "kind")
         lines.append(f"| `{case['id']}`{note}{fails} | {parameters} | {framework(case['versions'])} | "

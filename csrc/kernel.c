@@ -7,6 +7,14 @@
 
 static const psk_family *const families[PSK_KIND_COUNT] = {
     [PSK_KERAS_EXPONENTIAL_DECAY] = &psk_keras_exponential_decay,
+    [PSK_KERAS_PIECEWISE_CONSTANT_DECAY] = &psk_keras_piecewise_constant_decay,
+    [PSK_KERAS_POLYNOMIAL_DECAY] = &psk_keras_polynomial_decay,
+    [PSK_KERAS_INVERSE_TIME_DECAY] = &psk_keras_inverse_time_decay,
+    [PSK_KERAS_COSINE_DECAY] = &psk_keras_cosine_decay,
+    [PSK_KERAS_COSINE_DECAY_RESTARTS] = &psk_keras_cosine_decay_restarts,
+    [PSK_TF1_NATURAL_EXP_DECAY] = &psk_tf1_natural_exp_decay,
+    [PSK_TF1_PIECEWISE_CONSTANT] = &psk_tf1_piecewise_constant,
+    [PSK_TF1_LINEAR_COSINE_DECAY] = &psk_tf1_linear_cosine_decay,
     [PSK_HF_CONSTANT_WITH_WARMUP] = &psk_hf_constant_with_warmup,
     [PSK_HF_LINEAR_WITH_WARMUP] = &psk_hf_linear_with_warmup,
     [PSK_HF_COSINE_WITH_WARMUP] = &psk_hf_cosine_with_warmup,
@@ -32,6 +40,8 @@ static const char *const messages[] = {
     [PSK_E_NONFINITE] = "the schedule is not finite at a step",
     [PSK_E_NOMEM] = "out of memory",
     [PSK_E_DEPTH] = "composition nested too deep",
+    [PSK_E_REPLAY] = "a stepped form would replay more than 2**27 steps",
+    [PSK_E_RAISES] = "the mirrored framework raises at a step",
 };
 
 const char *psk_strerror(int status)
@@ -61,22 +71,41 @@ static const psk_family *family_of(const psk_schedule *s)
     return families[s->kind];
 }
 
-int psk_check(const psk_schedule *s)
+static int count_ok(int64_t expected, int64_t count)
+{
+    return expected == PSK_VARIABLE ? count >= 0 : count == expected;
+}
+
+static int check_at_depth(const psk_schedule *s, int depth)
 {
     if (s == NULL)
         return PSK_E_NULL;
+    if (depth > PSK_MAX_DEPTH)
+        return PSK_E_DEPTH;
     const psk_family *family = family_of(s);
     if (family == NULL)
         return PSK_E_KIND;
     if (!valid_dtype(s->dtype))
         return PSK_E_DTYPE;
-    if (s->n_real != family->n_real || s->n_int != family->n_int)
+    if (!count_ok(family->n_real, s->n_real) || !count_ok(family->n_int, s->n_int)
+        || !count_ok(family->n_children, s->n_children))
         return PSK_E_PARAM_COUNT;
-    if ((s->n_real > 0 && s->real == NULL) || (s->n_int > 0 && s->integer == NULL))
+    if ((s->n_real > 0 && s->real == NULL) || (s->n_int > 0 && s->integer == NULL)
+        || (s->n_children > 0 && s->children == NULL))
         return PSK_E_NULL;
     if (!psk_all_finite(s))
         return PSK_E_PARAM;
+    for (int64_t i = 0; i < s->n_children; i++) {
+        int status = check_at_depth(&s->children[i], depth + 1);
+        if (status != PSK_OK)
+            return status;
+    }
     return family->check(s);
+}
+
+int psk_check(const psk_schedule *s)
+{
+    return check_at_depth(s, 0);
 }
 
 static int check_steps(const int64_t *steps, int64_t n, int64_t *bad_index)
@@ -121,21 +150,28 @@ static int check_buffers(const int64_t *steps, int64_t n_steps, const void *out,
     return PSK_OK;
 }
 
-/* A valid schedule over valid steps into its row of out. */
-static int eval_row(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out,
-                    int64_t *bad_index)
+static int eval_pointwise(const psk_family *family, const psk_schedule *s, const int64_t *steps,
+                          int64_t n, psk_out out, int64_t *bad_index)
+{
+    for (int64_t i = 0; i < n; i++) {
+        if (family->raises_at != NULL && family->raises_at(s, steps[i])) {
+            if (bad_index != NULL)
+                *bad_index = i;
+            return PSK_E_RAISES;
+        }
+        psk_put(out, i, family->at(s, steps[i]));
+    }
+    return PSK_OK;
+}
+
+int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
 {
     if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
         return PSK_E_DTYPE;
     const psk_family *family = family_of(s);
     uint64_t saved = family->flush_denormals ? psk_flush_denormals_begin() : 0;
-    int status = PSK_OK;
-    if (family->at != NULL) {
-        for (int64_t i = 0; i < n; i++)
-            psk_put(out, i, family->at(s, steps[i]));
-    } else {
-        status = family->eval(s, steps, n, out);
-    }
+    int status = family->at != NULL ? eval_pointwise(family, s, steps, n, out, bad_index)
+                                    : family->eval(s, steps, n, out, bad_index);
     if (family->flush_denormals)
         psk_flush_denormals_end(saved);
     return status == PSK_OK ? check_finite(out, n, bad_index) : status;
@@ -151,7 +187,7 @@ int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
         status = check_steps(steps, n_steps, bad_index);
     if (status != PSK_OK)
         return status;
-    return eval_row(s, steps, n_steps, (psk_out){out, out_dtype}, bad_index);
+    return psk_eval_into(s, steps, n_steps, (psk_out){out, out_dtype}, bad_index);
 }
 
 int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
@@ -181,7 +217,7 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
     size_t width = out_dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
     for (int64_t row = 0; row < n_schedules; row++) {
         psk_out row_out = {(char *)out + (size_t)(row * n_steps) * width, out_dtype};
-        status = eval_row(&schedules[row], steps, n_steps, row_out, bad_index);
+        status = psk_eval_into(&schedules[row], steps, n_steps, row_out, bad_index);
         if (status != PSK_OK) {
             if (bad_row != NULL)
                 *bad_row = row;

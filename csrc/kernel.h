@@ -29,19 +29,30 @@ static inline void psk_put(psk_out out, int64_t i, double value)
  * value is a float, which a double holds exactly). */
 typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
 
-/* One family: its parameter counts, its domain check, and either its value at
- * a step (closed forms) or its evaluation over all steps (recurrences);
- * flush_denormals for families that mirror TensorFlow's arithmetic.
- * check() sees a descriptor whose counts and pointers are already valid;
- * at() and eval() see one that passed check(), and steps in [0, PSK_MAX_STEP]. */
+/* A family's parameter or child count that check() validates itself. */
+#define PSK_VARIABLE (-1)
+
+/* One family: its parameter and child counts; its domain check; either its
+ * value at a step (closed forms) or its evaluation over all steps
+ * (recurrences, compositions); the steps where the mirrored framework raises,
+ * if any; and whether it mirrors TensorFlow's arithmetic (denormals flushed).
+ * check() sees a descriptor whose counts, pointers and children are valid;
+ * at(), raises_at() and eval() see one that passed check(), and steps in
+ * [0, PSK_MAX_STEP]. eval() reports a failing step through *bad_index. */
 typedef struct {
     int64_t n_real;
     int64_t n_int;
+    int64_t n_children;
     int (*check)(const psk_schedule *s);
     psk_point_fn at;
-    int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out);
+    int (*raises_at)(const psk_schedule *s, int64_t step);
+    int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
     int flush_denormals;
 } psk_family;
+
+/* kernel.c: evaluate a checked schedule (a composition's child, say) at
+ * checked steps, non-finite values included as errors. */
+int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
 
 /* denormals.c: run TensorFlow's way, with denormals flushed to zero, between
  * begin and end on the calling thread. */
@@ -49,18 +60,16 @@ uint64_t psk_flush_denormals_begin(void);
 void psk_flush_denormals_end(uint64_t saved);
 
 /* The families, by file. */
-extern const psk_family psk_keras_exponential_decay;
-extern const psk_family psk_hf_constant_with_warmup;
-extern const psk_family psk_hf_linear_with_warmup;
-extern const psk_family psk_hf_cosine_with_warmup;
-extern const psk_family psk_seed000_exponential_decay_with_burnin;
-extern const psk_family psk_seed001_gradual_warmup;
-extern const psk_family psk_seed001_gradual_warmup_simulation;
-extern const psk_family psk_seed001_warmup_lr_scheduler;
-extern const psk_family psk_seed001_lf;
-extern const psk_family psk_seed003_exponential_decay;
-extern const psk_family psk_seed003_piecewise_constant_decay;
-extern const psk_family psk_seed003_cosine_decay;
+extern const psk_family psk_keras_exponential_decay, psk_keras_piecewise_constant_decay,
+    psk_keras_polynomial_decay, psk_keras_inverse_time_decay, psk_keras_cosine_decay,
+    psk_keras_cosine_decay_restarts;
+extern const psk_family psk_tf1_natural_exp_decay, psk_tf1_piecewise_constant,
+    psk_tf1_linear_cosine_decay;
+extern const psk_family psk_hf_constant_with_warmup, psk_hf_linear_with_warmup,
+    psk_hf_cosine_with_warmup;
+extern const psk_family psk_seed000_exponential_decay_with_burnin, psk_seed001_gradual_warmup,
+    psk_seed001_gradual_warmup_simulation, psk_seed001_warmup_lr_scheduler, psk_seed001_lf,
+    psk_seed003_exponential_decay, psk_seed003_piecewise_constant_decay, psk_seed003_cosine_decay;
 
 /* Parameter checks shared by families. */
 int psk_all_finite(const psk_schedule *s);
@@ -69,6 +78,19 @@ static inline int psk_is_flag(int64_t x)
 {
     return x == 0 || x == 1;
 }
+
+/* name##_at for a family written once per type as name##_float and name##_double. */
+#define PSK_BY_DTYPE(name)                                                                \
+    static double name##_at(const psk_schedule *s, int64_t step)                          \
+    {                                                                                     \
+        return s->dtype == PSK_FLOAT32 ? name##_float(s, step) : name##_double(s, step);  \
+    }
+
+/* keras.c, shared with tf1.c: ExponentialDecay with a given decay rate (in the
+ * schedule's dtype), its check, and the boundaries/values check. */
+double psk_exponential_decay(const psk_schedule *s, double decay_rate, int64_t step);
+int psk_exponential_decay_check(const psk_schedule *s);
+int psk_piecewise_constant_check(const psk_schedule *s);
 
 /* A TensorFlow division of x by a graph constant c. Eagerly it is x / c. In a
  * graph (TF1 sessions, tf.function, Keras fit) Grappler's constant folding

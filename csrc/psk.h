@@ -17,7 +17,9 @@ enum {
     PSK_E_LENGTH = 7,      /* a negative length, or an output buffer too short */
     PSK_E_NONFINITE = 8,   /* the mirrored schedule is inf or NaN at a step */
     PSK_E_NOMEM = 9,       /* an allocation failed */
-    PSK_E_DEPTH = 10       /* composition nested too deep */
+    PSK_E_DEPTH = 10,      /* composition nested too deep */
+    PSK_E_REPLAY = 11,     /* a stepped form would replay more than PSK_MAX_REPLAY steps */
+    PSK_E_RAISES = 12      /* the mirrored framework raises at a step */
 };
 
 /* Arithmetic and output types. */
@@ -26,28 +28,47 @@ enum {
     PSK_FLOAT64 = 1
 };
 
-/* Schedule kinds: one per C family function. */
+/* Schedule kinds: one per C family function, grouped by the file that has it. */
 enum {
+    /* keras.c */
     PSK_KERAS_EXPONENTIAL_DECAY = 1,
-    PSK_HF_CONSTANT_WITH_WARMUP = 2,
-    PSK_HF_LINEAR_WITH_WARMUP = 3,
-    PSK_HF_COSINE_WITH_WARMUP = 4,
-    PSK_SEED000_EXPONENTIAL_DECAY_WITH_BURNIN = 5,
-    PSK_SEED001_GRADUAL_WARMUP_SIMULATION = 6,
-    PSK_SEED001_WARMUP_LR_SCHEDULER = 7,
-    PSK_SEED001_LF = 8,
-    PSK_SEED003_EXPONENTIAL_DECAY = 9,
-    PSK_SEED003_PIECEWISE_CONSTANT_DECAY = 10,
-    PSK_SEED003_COSINE_DECAY = 11,
-    PSK_SEED001_GRADUAL_WARMUP = 12,
-    PSK_KIND_COUNT = 13
+    PSK_KERAS_PIECEWISE_CONSTANT_DECAY,
+    PSK_KERAS_POLYNOMIAL_DECAY,
+    PSK_KERAS_INVERSE_TIME_DECAY,
+    PSK_KERAS_COSINE_DECAY,
+    PSK_KERAS_COSINE_DECAY_RESTARTS,
+    /* tf1.c */
+    PSK_TF1_NATURAL_EXP_DECAY,
+    PSK_TF1_PIECEWISE_CONSTANT,
+    PSK_TF1_LINEAR_COSINE_DECAY,
+    /* hf.c */
+    PSK_HF_CONSTANT_WITH_WARMUP,
+    PSK_HF_LINEAR_WITH_WARMUP,
+    PSK_HF_COSINE_WITH_WARMUP,
+    /* seed.c */
+    PSK_SEED000_EXPONENTIAL_DECAY_WITH_BURNIN,
+    PSK_SEED001_GRADUAL_WARMUP,
+    PSK_SEED001_GRADUAL_WARMUP_SIMULATION,
+    PSK_SEED001_WARMUP_LR_SCHEDULER,
+    PSK_SEED001_LF,
+    PSK_SEED003_EXPONENTIAL_DECAY,
+    PSK_SEED003_PIECEWISE_CONSTANT_DECAY,
+    PSK_SEED003_COSINE_DECAY,
+    PSK_KIND_COUNT
 };
+
+/* Composition nests at most this deep. */
+#define PSK_MAX_DEPTH 8
+
+/* A recursive (stepped) form replays at most this many changing steps per call. */
+#define PSK_MAX_REPLAY 134217728
 
 /* Steps are exact up to 2**53: every integer up to it is a double. */
 #define PSK_MAX_STEP 9007199254740992
 
-/* A schedule descriptor: a kind and its numeric parameters, in the order the
- * kind's family function documents. The kernel only reads it. */
+/* A schedule descriptor: a kind, its numeric parameters in the order the
+ * kind's family function documents, and the schedules it composes. The kernel
+ * only reads it. */
 typedef struct psk_schedule {
     int32_t kind;
     int32_t dtype;
@@ -55,10 +76,13 @@ typedef struct psk_schedule {
     const double *real;
     int64_t n_int;
     const int64_t *integer;
+    int64_t n_children;
+    const struct psk_schedule *children;
 } psk_schedule;
 
 /* Evaluate one schedule at n_steps steps into out (out_len elements of
- * out_dtype). On PSK_E_STEP or PSK_E_NONFINITE, *bad_index (if not NULL)
+ * out_dtype). On PSK_E_STEP, PSK_E_NONFINITE, PSK_E_REPLAY or PSK_E_RAISES,
+ * *bad_index (if not NULL)
  * receives the index of the offending step. */
 int psk_eval(const psk_schedule *schedule, const int64_t *steps, int64_t n_steps,
              void *out, int32_t out_dtype, int64_t out_len, int64_t *bad_index);

@@ -84,8 +84,10 @@ static int64_t simulation_count(const psk_schedule *s, int64_t step)
     return step > last_warmup_step ? step - last_warmup_step : 0;
 }
 
-static int simulation_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out)
+static int simulation_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out,
+                           int64_t *bad_index)
 {
+    (void)bad_index;
     psk_recurrence r = {gradual_warmup_step(s, s->integer[0] - 1), simulation_next,
                         simulation_count};
     int status = psk_replay(s, &r, steps, n, out);
@@ -227,8 +229,10 @@ static int64_t piecewise_count(const psk_schedule *s, int64_t step)
     return calls_on_multiples(s, s->real[3], step);
 }
 
-static int piecewise_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out)
+static int piecewise_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out,
+                          int64_t *bad_index)
 {
+    (void)bad_index;
     psk_recurrence r = {(float)s->real[0], piecewise_next, piecewise_count};
     return psk_replay(s, &r, steps, n, out);
 }

@@ -11,31 +11,37 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
 import numpy as np
 
-from ._params import Param, SpecError, describe
+from ._params import Param, SpecError, describe, wrong_type
 
 DTYPES = ("float32", "float64")
 
 
 @dataclass(frozen=True)
 class Native:
-    """A kernel descriptor: the kind ``PSK_<kind>`` of csrc/psk.h and its numbers,
-    in the order its C family function documents."""
+    """A kernel descriptor: the kind ``PSK_<kind>`` of csrc/psk.h, its numbers in
+    the order its C family function documents, the schedules it composes, and
+    its dtype (filled in by the family)."""
 
     kind: str
     real: tuple[float, ...] = ()
     integer: tuple[int, ...] = ()
+    children: tuple[Native, ...] = ()
+    dtype: str = ""
 
 
 class Params(Mapping[str, Any]):
-    """Checked parameters of one schedule, read as attributes: ``p.decay_steps``."""
+    """Checked parameters of one schedule, read as attributes: ``p.decay_steps``
+    (or as items, for names a Mapping already has: ``p["values"]``); ``p.dtype``
+    is the schedule's dtype, which is not a parameter."""
 
-    def __init__(self, values: dict[str, Any]):
+    def __init__(self, values: dict[str, Any], dtype: str = ""):
         self._values = values
+        self.dtype = dtype
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -63,30 +69,34 @@ class Family:
     oracle: str
     doc: str
     lower: Callable[[Params], Native] = field(repr=False)
+    dtypes: tuple[str, ...] = DTYPES
+    raises: str = ""
+    """Where the mirrored framework raises (and pysched with it), if it can."""
 
     def resolve(self, given: Mapping[str, Any]) -> tuple[Params, str, Native]:
         """Check a spec's parameters: the full parameters, the dtype, the descriptor."""
         try:
-            values = self._checked_values(given)
             dtype = self._checked_dtype(given.get("dtype", self.dtype))
-            params = Params(values)
-            return params, dtype, self.lower(params)
+            params = Params(self._checked_values(given, dtype), dtype)
+            return params, dtype, replace(self.lower(params), dtype=dtype)
         except SpecError as error:
             raise error.category(f"{self.kind}: {error}") from None
 
-    def _checked_values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+    def _checked_values(self, given: Mapping[str, Any], dtype: str) -> dict[str, Any]:
         names = [p.name for p in self.params]
         for key in given:
             if key not in names and key not in ("kind", "dtype"):
                 raise SpecError(self._unknown(key, names), TypeError)
-        values = {}
+        values: dict[str, Any] = {}
         for param in self.params:
-            if param.name in given:
-                values[param.name] = param.check(given[param.name])
-            elif param.required:
-                raise SpecError(f"missing required parameter {param.name!r}", TypeError)
-            else:
+            if param.name not in given:
+                if param.required:
+                    raise SpecError(f"missing required parameter {param.name!r}", TypeError)
                 values[param.name] = param.default
+            elif given[param.name] is None and param.default is None:
+                values[param.name] = None
+            else:
+                values[param.name] = param.check(given[param.name], {**values, "dtype": dtype})
         return values
 
     @staticmethod
@@ -95,23 +105,27 @@ class Family:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown parameter {key!r}{hint} (parameters: {', '.join(names)})"
 
-    @staticmethod
-    def _checked_dtype(dtype: Any) -> str:
+    def _checked_dtype(self, dtype: Any) -> str:
+        allowed = " or ".join(repr(d) for d in self.dtypes)
         try:
             name = np.dtype(dtype).name if dtype is not None else None
         except TypeError:
             name = None
         if name is None:
-            raise SpecError(f"dtype must be 'float32' or 'float64', got {describe(dtype)}", TypeError)
-        if name not in DTYPES:
-            raise SpecError(f"dtype must be 'float32' or 'float64', got {describe(dtype)}")
+            raise SpecError(f"dtype must be {allowed}, got {describe(dtype)}", TypeError)
+        if name not in self.dtypes:
+            raise SpecError(f"dtype must be {allowed}, got {describe(dtype)}{self._why_not(name)}")
         return name
+
+    def _why_not(self, dtype: str) -> str:
+        return f" ({self.raises})" if dtype in DTYPES and self.raises else ""
 
 
 FAMILIES: dict[str, Family] = {}
 
 
-def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = ""):
+def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = "",
+           dtypes: tuple[str, ...] = DTYPES, raises: str = ""):
     """Register the decorated lowering function as the family ``kind``; its
     docstring, followed by ``notes`` shared between families, is the doc."""
 
@@ -119,7 +133,62 @@ def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = ""):
         if kind in FAMILIES:
             raise RuntimeError(f"family {kind!r} is declared twice")
         doc = "\n\n".join(inspect.cleandoc(text) for text in (lower.__doc__ or "", notes) if text)
-        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower)
+        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower, dtypes, raises)
         return lower
 
     return register
+
+
+def resolve_spec(spec: Any) -> tuple[Family, Params, str, Native]:
+    """A spec's family, checked parameters, dtype and descriptor, or the error."""
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"a spec must be a mapping with a 'kind', got {describe(spec)}")
+    if "kind" not in spec:
+        raise TypeError("a spec needs a 'kind', such as 'keras.ExponentialDecay' (pysched.families() lists them)")
+    kind = spec["kind"]
+    if not isinstance(kind, str):
+        raise TypeError(f"kind must be a str, got {describe(kind)}")
+    if kind not in FAMILIES:
+        close = difflib.get_close_matches(kind, FAMILIES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown kind {kind!r}{hint} (pysched.families() lists the kinds)")
+    family = FAMILIES[kind]
+    return (family, *family.resolve(spec))
+
+
+@dataclass(frozen=True)
+class Children(Param):
+    """The schedules a composition joins: a list of specs, each checked as a
+    schedule of its own; ``inherit`` names parameters the children take from
+    the composition (a torch optimizer's ``lr``, say) rather than give."""
+
+    prefix: str = ""
+    inherit: tuple[str, ...] = ()
+    type_name: ClassVar[str] = "list of specs"
+
+    def check(self, value: Any, context: Mapping[str, Any]) -> list[dict[str, Any]]:
+        if not isinstance(value, (list, tuple)) or not value:
+            raise wrong_type(self.name, "a non-empty list of specs", value)
+        return [self.child(index, spec, context)[0] for index, spec in enumerate(value)]
+
+    def child(self, index: int, spec: Any, context: Mapping[str, Any]) -> tuple[dict[str, Any], Native]:
+        """The child's spec as to_dict shows it (without inherited keys), and its descriptor."""
+        where = f"{self.name}[{index}]"
+        if not isinstance(spec, Mapping):
+            raise wrong_type(where, "a spec (a mapping with a 'kind')", spec)
+        if not str(spec.get("kind", "")).startswith(self.prefix):
+            raise SpecError(f"{where} must be a {self.prefix}* schedule, got kind {spec.get('kind')!r}")
+        for key in self.inherit:
+            if key in spec and spec[key] != context[key]:
+                raise SpecError(f"{where}.{key} must be the composition's {key}, {context[key]!r}, "
+                                f"got {spec[key]!r} (it takes it from the composition)")
+        inherited = {key: context[key] for key in self.inherit}
+        try:
+            family, params, dtype, native = resolve_spec({**spec, **inherited})
+        except (TypeError, ValueError) as error:
+            raise SpecError(f"{where}: {error}", type(error)) from None
+        shown = {"kind": family.kind, **params, "dtype": dtype}
+        return {k: v for k, v in shown.items() if k not in self.inherit}, native
+
+    def natives(self, children: list[dict[str, Any]], context: Mapping[str, Any]) -> tuple[Native, ...]:
+        return tuple(self.child(i, spec, context)[1] for i, spec in enumerate(children))

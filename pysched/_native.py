@@ -27,21 +27,27 @@ def kernel_kind(name: str) -> int:
 
 
 class Descriptor:
-    """A ``psk_schedule`` and the parameter arrays it points into."""
+    """A ``psk_schedule``, the parameter arrays it points into and its children."""
 
-    __slots__ = ("label", "struct", "_real", "_integer")
+    __slots__ = ("label", "raises", "struct", "_real", "_integer", "_children", "_child_structs")
 
-    def __init__(self, label: str, native: Native, dtype: str):
-        self.label = label
+    def __init__(self, label: str, native: Native, raises: str = ""):
+        self.label, self.raises = label, raises
         self._real = ffi.new("double[]", [float(x) for x in native.real])
         self._integer = ffi.new("int64_t[]", [int(x) for x in native.integer])
+        self._children = [Descriptor(label, child) for child in native.children]
+        self._child_structs = ffi.new("psk_schedule[]", len(self._children))
+        for i, child in enumerate(self._children):
+            self._child_structs[i] = child.struct[0]
         self.struct = ffi.new("psk_schedule *", {
             "kind": kernel_kind(native.kind),
-            "dtype": _DTYPE_CODES[dtype],
+            "dtype": _DTYPE_CODES[native.dtype],
             "n_real": len(native.real),
             "real": self._real,
             "n_int": len(native.integer),
             "integer": self._integer,
+            "n_children": len(self._children),
+            "children": self._child_structs,
         })
         status = lib.psk_check(self.struct)
         if status != lib.PSK_OK:
@@ -57,7 +63,7 @@ def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str) -> np.ndarra
         ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size, bad_index,
     )
     if status != lib.PSK_OK:
-        raise _error(status, descriptor.label, steps, bad_index[0], out)
+        raise _error(status, descriptor.label, steps, bad_index[0], out, descriptor.raises)
     return out
 
 
@@ -76,18 +82,25 @@ def evaluate_many(descriptors: Sequence[Descriptor], steps: np.ndarray, dtype: s
     )
     if status != lib.PSK_OK:
         row = bad_row[0]
-        label = descriptors[row].label if 0 <= row < len(descriptors) else "evaluate_many"
-        row_out = out[row] if 0 <= row < len(descriptors) else None
-        raise _error(status, f"{label} (row {row})" if row >= 0 else label, steps, bad_index[0], row_out)
+        if not 0 <= row < len(descriptors):
+            raise _error(status, "evaluate_many", steps, bad_index[0])
+        descriptor = descriptors[row]
+        raise _error(status, f"{descriptor.label} (row {row})", steps, bad_index[0], out[row], descriptor.raises)
     return out
 
 
-def _error(status: int, label: str, steps, index, out=None) -> Exception:
-    if status == lib.PSK_E_STEP and steps is not None and 0 <= index < steps.size:
-        return ValueError(f"{label}: steps must be in [0, 2**53], got {int(steps[index])} at index {index}")
-    if status == lib.PSK_E_NONFINITE and out is not None and 0 <= index < out.size:
+def _error(status: int, label: str, steps, index, out=None, raises: str = "") -> Exception:
+    step = int(steps[index]) if steps is not None and 0 <= index < steps.size else None
+    if status == lib.PSK_E_STEP and step is not None:
+        return ValueError(f"{label}: steps must be in [0, 2**53], got {step} at index {index}")
+    if status == lib.PSK_E_RAISES and step is not None:
+        return ValueError(f"{label}: the mirrored framework raises at step {step} ({raises})")
+    if status == lib.PSK_E_REPLAY and step is not None:
+        return ValueError(f"{label}: step {step} is beyond the stepped form's reach: it replays every step "
+                          f"that changes the learning rate, at most 2**27 of them; closed_form=True has no limit")
+    if status == lib.PSK_E_NONFINITE and out is not None and step is not None:
         return ValueError(
-            f"{label}: the learning rate at step {int(steps[index])} is {out[index]}; the mirrored "
+            f"{label}: the learning rate at step {step} is {out[index]}; the mirrored "
             "code gives inf or NaN there (or fails, like Python's OverflowError), so pysched raises"
         )
     if status == lib.PSK_E_NOMEM:

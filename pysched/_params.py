@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -72,8 +73,9 @@ class Param:
     def required(self) -> bool:
         return self.default is REQUIRED
 
-    def check(self, value: Any) -> Any:
-        """The value as pysched keeps it, or SpecError saying why not."""
+    def check(self, value: Any, context: Mapping[str, Any]) -> Any:
+        """The value as pysched keeps it, or SpecError saying why not; ``context``
+        holds the parameters checked before it, and the dtype."""
         raise NotImplementedError
 
 
@@ -87,7 +89,7 @@ class Real(Param):
     le: float | None = None
     type_name: ClassVar[str] = "number"
 
-    def check(self, value: Any) -> int | float:
+    def check(self, value: Any, context: Mapping[str, Any]) -> int | float:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise wrong_type(self.name, "a number", value)
         value = int(value) if isinstance(value, numbers.Integral) else float(value)
@@ -107,17 +109,17 @@ class Integer(Real):
     le: float | None = MAX_COUNT
     type_name: ClassVar[str] = "int"
 
-    def check(self, value: Any) -> int:
+    def check(self, value: Any, context: Mapping[str, Any]) -> int:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
             raise wrong_type(self.name, "an int", value)
-        return super().check(int(value))
+        return super().check(int(value), context)
 
 
 @dataclass(frozen=True)
 class Bool(Param):
     type_name: ClassVar[str] = "bool"
 
-    def check(self, value: Any) -> bool:
+    def check(self, value: Any, context: Mapping[str, Any]) -> bool:
         if not isinstance(value, (bool, np.bool_)):
             raise wrong_type(self.name, "a bool", value)
         return bool(value)
@@ -125,13 +127,11 @@ class Bool(Param):
 
 @dataclass(frozen=True)
 class String(Param):
-    """A string, or None when the mirrored API allows it (its default is None)."""
+    """A string (or None, as every parameter whose default is None)."""
 
     type_name: ClassVar[str] = "str"
 
-    def check(self, value: Any) -> str | None:
-        if value is None and self.default is None:
-            return None
+    def check(self, value: Any, context: Mapping[str, Any]) -> str:
         if not isinstance(value, str):
             raise wrong_type(self.name, "a str or None" if self.default is None else "a str", value)
         return value
@@ -144,10 +144,29 @@ class Choice(Param):
     choices: tuple[str, ...] = ()
     type_name: ClassVar[str] = "str"
 
-    def check(self, value: Any) -> str:
+    def check(self, value: Any, context: Mapping[str, Any]) -> str:
         if not isinstance(value, str):
             raise wrong_type(self.name, "a str", value)
         if value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
             raise SpecError(f"{self.name} must be one of {allowed}, got {value!r}")
         return value
+
+
+@dataclass(frozen=True)
+class ListOf(Param):
+    """A non-empty list whose items are each checked as ``item``."""
+
+    item: Param = None  # type: ignore[assignment]
+    increasing: bool = False
+    type_name: ClassVar[str] = "list"
+
+    def check(self, value: Any, context: Mapping[str, Any]) -> list[Any]:
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        if not isinstance(value, (list, tuple)) or not value:
+            raise wrong_type(self.name, f"a non-empty list of {self.item.type_name}s", value)
+        items = [replace(self.item, name=f"{self.name}[{i}]").check(v, context) for i, v in enumerate(value)]
+        if self.increasing and any(b <= a for a, b in zip(items, items[1:])):
+            raise SpecError(f"{self.name} must be strictly increasing, got {items}")
+        return items

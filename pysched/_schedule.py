@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from . import _native
-from ._family import FAMILIES, Family, Params
+from ._family import FAMILIES, Family, Params, resolve_spec
 from ._params import describe
 
 
@@ -71,24 +70,8 @@ def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, **params: Any)
         spec = params
     if isinstance(spec, Schedule):
         return spec
-    if not isinstance(spec, Mapping):
-        raise TypeError(f"a spec must be a mapping with a 'kind', got {describe(spec)}")
-    family = _family_of(spec)
-    checked, dtype, native = family.resolve(spec)
-    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native, dtype))
-
-
-def _family_of(spec: Mapping[str, Any]) -> Family:
-    if "kind" not in spec:
-        raise TypeError("a spec needs a 'kind', such as 'keras.ExponentialDecay' (pysched.families() lists them)")
-    kind = spec["kind"]
-    if not isinstance(kind, str):
-        raise TypeError(f"kind must be a str, got {describe(kind)}")
-    if kind not in FAMILIES:
-        close = difflib.get_close_matches(kind, FAMILIES, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"unknown kind {kind!r}{hint} (pysched.families() lists the kinds)")
-    return FAMILIES[kind]
+    family, checked, dtype, native = resolve_spec(spec)
+    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native, family.raises))
 
 
 def families() -> dict[str, Family]:

@@ -10,6 +10,7 @@ import pysched
 from examples import EXAMPLES, spec
 
 KINDS = sorted(EXAMPLES)
+KIND_DTYPES = [(kind, dtype) for kind in KINDS for dtype in pysched.families()[kind].dtypes]
 STEPS = np.array([0, 1, 2, 7, 199, 200, 201, 1000, 2499, 2500, 2501, 14999, 15000, 15001, 123456, 2**24 + 1])
 
 
@@ -44,8 +45,7 @@ def test_scalar_call_equals_batched_call(kind):
     assert schedule(np.int32(7)) == schedule(7) == schedule(7.0) == schedule(np.uint8(7))
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kind, dtype", KIND_DTYPES)
 def test_output_dtype_follows_the_spec(kind, dtype):
     values = pysched.schedule(spec(kind, dtype=dtype))(STEPS)
     assert values.dtype == np.dtype(dtype)
@@ -102,11 +102,12 @@ def test_families_describe_parameters_defaults_and_oracles():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_evaluate_many_rows_are_the_single_evaluations(kind):
-    specs = [spec(kind), spec(kind, dtype="float64")]
+    specs = [spec(kind), spec(kind, dtype=pysched.families()[kind].dtypes[-1])]
     rows = pysched.evaluate_many(specs, STEPS)
-    assert rows.shape == (2, len(STEPS)) and rows.dtype == np.float64
-    np.testing.assert_array_equal(rows[0], pysched.schedule(specs[0])(STEPS).astype(np.float64))
-    np.testing.assert_array_equal(rows[1], pysched.schedule(specs[1])(STEPS))
+    assert rows.shape == (2, len(STEPS)) and rows.dtype == np.result_type(*(s["dtype"] for s in map(
+        lambda x: pysched.schedule(x).to_dict(), specs)))
+    for row, one in zip(rows, specs, strict=True):
+        np.testing.assert_array_equal(row, pysched.schedule(one)(STEPS).astype(rows.dtype))
 
 
 def test_evaluate_many_mixes_families_and_keeps_float32_when_it_can():

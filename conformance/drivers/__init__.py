@@ -36,19 +36,30 @@ class Trace:
 
 
 def drive(steps: np.ndarray, update: Callable[[int], float], jump: Callable[[int], None] | None,
-          start: int = 0) -> list:
-    """Values of ``update(step)`` at sorted ``steps``, one update per step from
-    ``start``; a gap is crossed with ``jump(step)`` (a resume), which stateful
-    oracles do not have."""
+          start: int = 0, run: Callable[[int], list] | None = None) -> list:
+    """Values at sorted ``steps``: one ``update(step)`` per step from ``start``
+    (or ``run(n)`` for n consecutive updates at once); a gap is crossed with
+    ``jump(step)`` (a resume), which stateful oracles do not have."""
     values, counter = [], start
-    for step in map(int, steps):
-        if step != counter:
+    for first, count in consecutive_runs(steps):
+        if first != counter:
             if jump is None:
-                raise ValueError(f"a stateful oracle cannot jump from step {counter} to {step}")
-            jump(step)
-        values.append(update(step))
-        counter = step + 1
+                raise ValueError(f"a stateful oracle cannot jump from step {counter} to {first}")
+            jump(first)
+        values.extend(run(count) if run else [update(step) for step in range(first, first + count)])
+        counter = first + count
     return values
+
+
+def consecutive_runs(steps: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted steps as (first, count) runs of consecutive steps."""
+    runs: list[tuple[int, int]] = []
+    for step in map(int, steps):
+        if runs and runs[-1][0] + runs[-1][1] == step:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((step, 1))
+    return runs
 
 
 def spec_args(spec: dict, *names: str) -> dict:

@@ -16,30 +16,35 @@ from ..oracles import seed000, seed002  # noqa: E402
 v1 = tf.compat.v1
 
 
-def _learning_rate(spec: dict) -> float:
-    value = spec.get("learning_rate", spec.get("initial_learning_rate"))
-    return np.float64(value) if spec.get("dtype") == "float64" else value
+NOT_API = ("kind", "dtype", "execution")
 
 
-def _decay_args(spec: dict) -> tuple:
-    return spec["decay_steps"], spec["decay_rate"]
+def _api_args(spec: dict) -> dict:
+    """The spec's arguments of the tf.compat.v1.train function, a float64 learning
+    rate as a float64 number."""
+    args = {key: value for key, value in spec.items() if key not in NOT_API}
+    for key in ("learning_rate", "initial_learning_rate"):
+        if key in args and spec.get("dtype") == "float64":
+            args[key] = np.float64(args[key])
+    return args
 
 
-def build(spec: dict, placeholder: bool = False):
-    """The graph's (global_step, learning rate tensor) for a spec."""
-    kind = spec["kind"]
-    if kind == "seed.exponential_decay":
+def build(spec: dict, placeholder: bool = False, global_step=None):
+    """The (global_step, learning rate) of a spec: a tensor in a graph, a
+    callable in eager mode (where ``global_step`` is given)."""
+    namespace, name = spec["kind"].split(".")
+    args = _api_args(spec)
+    if spec["kind"] == "seed.exponential_decay":
         form = seed002.placeholder_global_step if placeholder else seed002.variable_global_step
-        return form(_learning_rate(spec), *_decay_args(spec), spec.get("staircase", False))
-    global_step = v1.train.get_or_create_global_step()
-    if kind == "tf1.exponential_decay":
-        return global_step, v1.train.exponential_decay(_learning_rate(spec), global_step, *_decay_args(spec),
-                                                       staircase=spec.get("staircase", False),
-                                                       name=spec.get("name"))
-    if kind == "seed.exponential_decay_with_burnin":
-        return global_step, seed000.exponential_decay_with_burnin(
-            global_step, _learning_rate(spec), *_decay_args(spec), spec["burnin_steps"])
-    raise KeyError(f"no TF1 oracle for {kind}")
+        return form(args["learning_rate"], args["decay_steps"], args["decay_rate"], args.get("staircase", False))
+    if global_step is None:
+        global_step = v1.train.get_or_create_global_step()
+    if spec["kind"] == "seed.exponential_decay_with_burnin":
+        return global_step, seed000.exponential_decay_with_burnin(global_step, **args)
+    if namespace != "tf1":
+        raise KeyError(f"no TF1 oracle for {spec['kind']}")
+    step_argument = "x" if name == "piecewise_constant" else "global_step"
+    return global_step, getattr(v1.train, name)(**{step_argument: global_step}, **args)
 
 
 def session_trace(spec: dict, steps: np.ndarray, placeholder: bool) -> Trace:
@@ -70,9 +75,7 @@ def session_trace(spec: dict, steps: np.ndarray, placeholder: bool) -> Trace:
 def eager_trace(spec: dict, steps: np.ndarray) -> Trace:
     """TF2 eager: the function returns a callable that a v1 optimizer calls."""
     dtype = spec.get("dtype", "float32")
-    global_step = tf.Variable(0, dtype=tf.int64)
-    learning_rate = v1.train.exponential_decay(_learning_rate(spec), global_step, *_decay_args(spec),
-                                               staircase=spec.get("staircase", False))
+    global_step, learning_rate = build(spec, global_step=tf.Variable(0, dtype=tf.int64))
     w = tf.Variable(0.0, dtype=dtype)
     optimizer = v1.train.GradientDescentOptimizer(learning_rate)
 

@@ -1,4 +1,5 @@
-"""The keras namespace: ``keras.optimizers.schedules`` of Keras 3 and of tf_keras (Keras 2).
+"""The keras namespace: ``keras.optimizers.schedules`` of Keras 3 and of tf_keras (Keras 2),
+on the TensorFlow backend.
 
 dtype is the dtype of ``initial_learning_rate`` as the schedule sees it:
 float32 for a Python float (the default), float64 for a float64 tensor.
@@ -6,6 +7,11 @@ float32 for a Python float (the default), float64 for a float64 tensor.
 training loop, ``run_eagerly=True``) or ``"graph"`` (``model.fit``,
 ``tf.function``, XLA), where Grappler turns divisions by constants into
 multiplications by their reciprocals.
+
+Keras 3 and tf_keras compute the same values for these schedules, with one
+exception: PiecewiseConstantDecay, where Keras 3 sums indicator products (a
+subnormal value flushes to 0, an infinite one makes NaN) and tf_keras selects
+with ``tf.case``; ``tf1.piecewise_constant`` is the tf_keras form.
 """
 
 from __future__ import annotations
@@ -13,43 +19,88 @@ from __future__ import annotations
 import numpy as np
 
 from .._family import Native, Params, family
-from .._params import Bool, Choice, Real, String
+from .._params import Bool, Choice, ListOf, Real, SpecError, String
+
+GRAPH_NOTE = "in a graph (execution='graph'), a division by a constant is a product with its reciprocal"
 
 
 def execution(default: str) -> Choice:
     """How TensorFlow runs the schedule; not a parameter of the mirrored API."""
-    return Choice("execution", default, choices=("eager", "graph"),
-                  doc="'graph': divisions by constants become products with reciprocals (Grappler)")
+    return Choice("execution", default, choices=("eager", "graph"), doc=GRAPH_NOTE)
 
 
-def tf_number(value: int | float) -> int | float:
+def tf_number(value: int | float | None) -> int | float:
     """A Python number as TensorFlow turns it into a tensor: an int exactly, a float
     rounded to float32. Keras and tf.compat.v1 cast such tensors to the learning
     rate's dtype, so a float64 schedule still sees float32-rounded floats."""
+    if value is None:
+        return 0
     return float(np.float32(value)) if isinstance(value, float) else value
 
 
-def exponential_decay_native(initial_learning_rate: float, decay_steps: float, decay_rate: float,
-                             staircase: bool, execution: str) -> Native:
-    return Native(
-        "KERAS_EXPONENTIAL_DECAY",
-        real=(initial_learning_rate, tf_number(decay_steps), tf_number(decay_rate)),
-        integer=(int(staircase), int(execution == "graph")),
-    )
+def graph(p: Params) -> int:
+    return int(p.execution == "graph")
 
 
-@family(
-    "keras.ExponentialDecay",
-    Real("initial_learning_rate"),
-    Real("decay_steps", gt=0),
-    Real("decay_rate", ge=0),
-    Bool("staircase", False),
-    String("name", "ExponentialDecay"),
-    execution("eager"),
-    dtype="float32",
-    oracle="keras.optimizers.schedules.ExponentialDecay (Keras 3) and "
-           "tf_keras.optimizers.schedules.ExponentialDecay (Keras 2), driven by an optimizer",
-)
+def exponential_decay_native(p: Params, initial_learning_rate: float, kind: str = "KERAS_EXPONENTIAL_DECAY") -> Native:
+    return Native(kind, real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.decay_rate)),
+                  integer=(int(p.staircase), graph(p)))
+
+
+def inverse_time_decay_native(p: Params, initial_learning_rate: float) -> Native:
+    return Native("KERAS_INVERSE_TIME_DECAY",
+                  real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.decay_rate)),
+                  integer=(int(p.staircase), graph(p)))
+
+
+def polynomial_decay_native(p: Params, initial_learning_rate: float) -> Native:
+    return Native("KERAS_POLYNOMIAL_DECAY",
+                  real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.end_learning_rate),
+                        tf_number(p.power)),
+                  integer=(int(p.cycle), graph(p)))
+
+
+def cosine_decay_native(p: Params, initial_learning_rate: float, warmup_target=None, warmup_steps=0) -> Native:
+    return Native("KERAS_COSINE_DECAY",
+                  real=(initial_learning_rate, tf_number(p.decay_steps), p.alpha, tf_number(warmup_target),
+                        tf_number(warmup_steps)),
+                  integer=(int(warmup_target is not None), graph(p)))
+
+
+def cosine_decay_restarts_native(p: Params, initial_learning_rate: float) -> Native:
+    return Native("KERAS_COSINE_DECAY_RESTARTS",
+                  real=(initial_learning_rate, tf_number(p.first_decay_steps), tf_number(p.t_mul),
+                        tf_number(p.m_mul), tf_number(p.alpha)),
+                  integer=(graph(p),))
+
+
+def piecewise_native(kind: str, boundaries: list[int], values: list[float]) -> Native:
+    if len(values) != len(boundaries) + 1:
+        raise SpecError(f"values must have one more element than boundaries ({len(boundaries)}), "
+                        f"got {len(values)}")
+    if any(b <= a for a, b in zip(boundaries, boundaries[1:])):
+        raise SpecError(f"boundaries must be strictly increasing as int64 steps, got {boundaries}")
+    return Native(kind, real=tuple(values), integer=tuple(boundaries))
+
+
+def keras_boundary(boundary: int | float) -> int:
+    """A boundary as Keras compares it with the int64 step: a float becomes a
+    float32 tensor, which the cast to int64 truncates."""
+    return int(np.float32(boundary)) if isinstance(boundary, float) else boundary
+
+
+INITIAL_LEARNING_RATE = Real("initial_learning_rate")
+DECAY_STEPS = Real("decay_steps", gt=0)
+DECAY_RATE = Real("decay_rate", ge=0)
+KERAS = "keras.optimizers.schedules.{} (Keras 3) and tf_keras.optimizers.schedules.{} (Keras 2), driven by an optimizer"
+
+
+def oracle(name: str) -> str:
+    return KERAS.format(name, name)
+
+
+@family("keras.ExponentialDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, DECAY_RATE, Bool("staircase", False),
+        String("name", "ExponentialDecay"), execution("eager"), dtype="float32", oracle=oracle("ExponentialDecay"))
 def exponential_decay(p: Params) -> Native:
     """Exponential decay of the learning rate, continuous or in stairs.
 
@@ -65,5 +116,111 @@ def exponential_decay(p: Params) -> Native:
     ``powf``/``pow``; ``decay_rate`` and a float ``decay_steps`` pass through
     float32 first, as TensorFlow converts Python floats.
     """
-    return exponential_decay_native(p.initial_learning_rate, p.decay_steps, p.decay_rate, p.staircase,
-                                    p.execution)
+    return exponential_decay_native(p, p.initial_learning_rate)
+
+
+@family("keras.PiecewiseConstantDecay", ListOf("boundaries", item=Real("boundary")),
+        ListOf("values", item=Real("value")), String("name", "PiecewiseConstant"), dtype="float32",
+        oracle=oracle("PiecewiseConstantDecay"))
+def piecewise_constant_decay(p: Params) -> Native:
+    """Piecewise constant: ``values[i]`` while ``step <= boundaries[i]``, the last value after.
+
+    ```python
+    result = 0
+    result += float(step <= boundaries[0]) * values[0]
+    result += float(step > boundaries[-1]) * values[-1]
+    for low, high, value in zip(boundaries[:-1], boundaries[1:], values[1:-1]):
+        result += float(low < step <= high) * value
+    ```
+
+    Keras switches at ``boundary + 1`` (PyTorch's MultiStepLR and optax at the
+    boundary). Boundaries are compared with the int64 step, a float boundary
+    truncated as Keras's cast does; they must be strictly increasing (Keras
+    does not check, and sums overlapping pieces). dtype is the values' dtype.
+    """
+    return piecewise_native("KERAS_PIECEWISE_CONSTANT_DECAY", [keras_boundary(b) for b in p.boundaries], p["values"])
+
+
+@family("keras.PolynomialDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, Real("end_learning_rate", 0.0001),
+        Real("power", 1.0), Bool("cycle", False), String("name", "PolynomialDecay"), execution("eager"),
+        dtype="float32", oracle=oracle("PolynomialDecay"))
+def polynomial_decay(p: Params) -> Native:
+    """Polynomial decay from ``initial_learning_rate`` to ``end_learning_rate`` over ``decay_steps``.
+
+    ```python
+    def decayed_learning_rate(step):
+        if cycle:   # restart with decay_steps stretched to the next multiple
+            decay_steps = decay_steps * (1.0 if step == 0 else ceil(step / decay_steps))
+        else:
+            step = min(step, decay_steps)
+        p = step / decay_steps
+        return (initial_learning_rate - end_learning_rate) * (1 - p) ** power + end_learning_rate
+    ```
+    """
+    return polynomial_decay_native(p, p.initial_learning_rate)
+
+
+@family("keras.InverseTimeDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, DECAY_RATE, Bool("staircase", False),
+        String("name", "InverseTimeDecay"), execution("eager"), dtype="float32", oracle=oracle("InverseTimeDecay"))
+def inverse_time_decay(p: Params) -> Native:
+    """Inverse time decay.
+
+    ```python
+    def decayed_learning_rate(step):
+        p = step / decay_steps          # staircase: floor(step / decay_steps)
+        return initial_learning_rate / (1 + decay_rate * p)
+    ```
+
+    A negative ``decay_rate``, which Keras accepts, is rejected: the rate grows
+    and reaches infinity where the denominator crosses 0.
+    """
+    return inverse_time_decay_native(p, p.initial_learning_rate)
+
+
+@family("keras.CosineDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, Real("alpha", 0.0), String("name", "CosineDecay"),
+        Real("warmup_target", None), Real("warmup_steps", 0, ge=0), execution("eager"), dtype="float32",
+        oracle=oracle("CosineDecay"))
+def cosine_decay(p: Params) -> Native:
+    """Cosine decay, after an optional linear warmup to ``warmup_target``.
+
+    ```python
+    def decayed_learning_rate(step):       # warmup_target is None
+        step = min(step, decay_steps)
+        cosine_decayed = 0.5 * (1.0 + cos(pi * step / decay_steps))
+        return initial_learning_rate * ((1 - alpha) * cosine_decayed + alpha)
+
+    def warmup_then_decay(step):           # warmup_target given
+        step = min(step, decay_steps + warmup_steps)
+        if step < warmup_steps:
+            return (warmup_target - initial_learning_rate) * (step / warmup_steps) + initial_learning_rate
+        return warmup_target * ((1 - alpha) * 0.5 * (1.0 + cos(pi * (step - warmup_steps) / decay_steps)) + alpha)
+    ```
+
+    ``1 - alpha`` is a Python double rounded to dtype once; past the end the
+    rate holds ``alpha`` times its peak.
+    """
+    return cosine_decay_native(p, p.initial_learning_rate, p.warmup_target, p.warmup_steps)
+
+
+@family("keras.CosineDecayRestarts", INITIAL_LEARNING_RATE, Real("first_decay_steps", gt=0), Real("t_mul", 2.0, gt=0),
+        Real("m_mul", 1.0, ge=0), Real("alpha", 0.0), String("name", "SGDRDecay"), execution("eager"),
+        dtype="float32", oracle=oracle("CosineDecayRestarts"))
+def cosine_decay_restarts(p: Params) -> Native:
+    """Cosine decay with warm restarts (SGDR): periods stretch by ``t_mul``, peaks shrink by ``m_mul``.
+
+    ```python
+    fraction = step / first_decay_steps
+    if t_mul == 1.0:
+        i_restart = floor(fraction); fraction -= i_restart
+    else:
+        i_restart = floor(log(1.0 - fraction * (1.0 - t_mul)) / log(t_mul))
+        fraction = (fraction - (1.0 - t_mul**i_restart) / (1.0 - t_mul)) / t_mul**i_restart
+    decayed = (1 - alpha) * (0.5 * m_mul**i_restart * (1.0 + cos(pi * fraction))) + alpha
+    return initial_learning_rate * decayed
+    ```
+
+    The restart index comes from a float logarithm, so it can land on the
+    wrong side of an exact restart boundary; pysched reproduces where it does.
+    """
+    return cosine_decay_restarts_native(p, p.initial_learning_rate)
+

@@ -264,7 +264,7 @@ def exponential_decay(p: Params) -> Native:
     past 2**31 - 1; pysched keeps counting) or a float32 placeholder fed the
     step, which round the same way.
     """
-    return exponential_decay_native(p.learning_rate, p.decay_steps, p.decay_rate, p.staircase, "graph")
+    return exponential_decay_native(Params({**p, "execution": "graph"}), p.learning_rate)
 
 
 # --- 003: three stateful Keras LearningRateSchedule subclasses ------------------
