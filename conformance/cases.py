@@ -60,6 +60,8 @@ class Case:
     note: str = ""
     raises: str = ""
     known: str = ""
+    groups: tuple[float, ...] = ()
+    """Several param groups, one lr each: the oracle's trace has a row per group."""
 
     def __post_init__(self):
         if self.ulp and not self.reason:
@@ -224,6 +226,238 @@ def _tf1() -> list[Case]:
     return cases
 
 
+OD_VARIANTS = {
+    "od.exponential_decay_with_burnin": [
+        ("staircase,burnin", {"learning_rate_base": 0.01, "learning_rate_decay_steps": 100,
+                              "learning_rate_decay_factor": 0.9, "burnin_learning_rate": 0.001,
+                              "burnin_steps": 50}),
+        ("smooth,min_lr", {"learning_rate_base": 0.01, "learning_rate_decay_steps": 100,
+                           "learning_rate_decay_factor": 0.95, "burnin_learning_rate": 0.002, "burnin_steps": 50,
+                           "min_learning_rate": 0.004, "staircase": False}),
+        ("defaults", {"learning_rate_base": 0.1, "learning_rate_decay_steps": 300,
+                      "learning_rate_decay_factor": 0.5}),
+        ("burnin above base", {"learning_rate_base": 0.02, "learning_rate_decay_steps": 250,
+                               "learning_rate_decay_factor": 0.1, "burnin_learning_rate": 0.05,
+                               "burnin_steps": 500, "min_learning_rate": 1e-4}),
+        ("decay_steps 41", {"learning_rate_base": 0.1, "learning_rate_decay_steps": 41,
+                            "learning_rate_decay_factor": 0.5}),
+    ],
+    "od.cosine_decay_with_warmup": [
+        ("warmup", {"learning_rate_base": 0.04, "total_steps": 1500, "warmup_learning_rate": 0.013333,
+                    "warmup_steps": 200}),
+        ("warmup,hold", {"learning_rate_base": 0.08, "total_steps": 1200, "warmup_learning_rate": 0.026666,
+                         "warmup_steps": 100, "hold_base_rate_steps": 300}),
+        ("plain", {"learning_rate_base": 0.1, "total_steps": 1000}),
+        ("hold only", {"learning_rate_base": 0.05, "total_steps": 1500, "hold_base_rate_steps": 500}),
+        ("warmup to the end: 0/0", {"learning_rate_base": 0.01, "total_steps": 1000, "warmup_steps": 1000}),
+        ("long", {"learning_rate_base": 0.3, "total_steps": 4000, "warmup_steps": 1}),
+    ],
+    "od.manual_stepping": [
+        ("three boundaries", {"boundaries": [300, 800, 1500], "rates": [0.1, 0.05, 0.01, 0.001]}),
+        ("warmup", {"boundaries": [300, 800, 1500], "rates": [0.1, 0.05, 0.01, 0.001], "warmup": True}),
+        ("no boundaries", {"boundaries": [], "rates": [0.02]}),
+        ("warmup from 0, to 2000", {"boundaries": [1, 2000], "rates": [0.0, 0.5, 0.25], "warmup": True}),
+        ("warmup, inexact slope", {"boundaries": [7, 1000], "rates": [0.003, 0.1, 0.01], "warmup": True}),
+    ],
+}
+
+
+def _od() -> list[Case]:
+    """The Object Detection API's schedules in a session (graph), two eagerly."""
+    cases = []
+    for kind, variants in OD_VARIANTS.items():
+        for label, params in variants:
+            cases.append(Case({"kind": kind, **params}, "tf1", Steps(5001, far=FAR), label))
+        if kind != "od.manual_stepping":
+            label, params = variants[1]
+            cases.append(Case({"kind": kind, **params, "execution": "eager"}, "tf1", Steps(3001, far=FAR),
+                              f"{label},eager"))
+    return cases
+
+
+HF_VARIANTS = {
+    "hf.constant_with_warmup": [
+        ("warmup 500", {"lr": 0.001, "num_warmup_steps": 500}),
+        ("float32", {"lr": 0.001, "num_warmup_steps": 77, "dtype": "float32"}),
+    ],
+    "hf.linear_with_warmup": [
+        ("to 4000", {"lr": 0.001, "num_warmup_steps": 500, "num_training_steps": 4000}),
+        ("float32", {"lr": 0.003, "num_warmup_steps": 10, "num_training_steps": 3333, "dtype": "float32"}),
+    ],
+    "hf.cosine_with_warmup": [
+        ("half cycle", {"lr": 0.001, "num_warmup_steps": 500, "num_training_steps": 4000}),
+        ("three cycles", {"lr": 0.001, "num_warmup_steps": 0, "num_training_steps": 3000, "num_cycles": 3.0}),
+    ],
+    "hf.cosine_with_hard_restarts_with_warmup": [
+        ("one cycle", {"lr": 0.001, "num_warmup_steps": 100, "num_training_steps": 4000}),
+        ("four cycles", {"lr": 0.001, "num_warmup_steps": 250, "num_training_steps": 4250, "num_cycles": 4}),
+        ("2.5 cycles,float32", {"lr": 0.001, "num_warmup_steps": 0, "num_training_steps": 3000, "num_cycles": 2.5,
+                                "dtype": "float32"}),
+    ],
+    "hf.polynomial_decay_with_warmup": [
+        ("linear", {"lr": 0.001, "num_warmup_steps": 500, "num_training_steps": 4000}),
+        ("power 2, lr_end", {"lr": 0.001, "num_warmup_steps": 0, "num_training_steps": 3000, "lr_end": 1e-5,
+                             "power": 2.0}),
+        ("no decay steps: 1/0", {"lr": 0.001, "num_warmup_steps": 1000, "num_training_steps": 1000}),
+    ],
+    "hf.inverse_sqrt": [
+        ("timescale = warmup", {"lr": 0.001, "num_warmup_steps": 400}),
+        ("timescale", {"lr": 0.001, "num_warmup_steps": 100, "timescale": 1000}),
+        ("no warmup", {"lr": 0.001, "num_warmup_steps": 0, "dtype": "float32"}),
+    ],
+    "hf.wsd": [
+        ("defaults", {"lr": 0.001, "num_warmup_steps": 300, "num_decay_steps": 1000, "num_training_steps": 4000}),
+        ("cosine up, 1-sqrt down", {"lr": 0.001, "num_warmup_steps": 300, "num_decay_steps": 1500,
+                                    "num_stable_steps": 700, "warmup_type": "cosine", "decay_type": "1-sqrt",
+                                    "min_lr_ratio": 0.1}),
+        ("1-sqrt up, linear down", {"lr": 0.001, "num_warmup_steps": 500, "num_decay_steps": 2000,
+                                    "num_stable_steps": 1000, "warmup_type": "1-sqrt", "decay_type": "linear",
+                                    "min_lr_ratio": 0.05, "dtype": "float32"}),
+    ],
+}
+
+
+def _hf() -> list[Case]:
+    return [Case({"kind": kind, **params}, "transformers", Steps(5001, far=FAR), label)
+            for kind, variants in HF_VARIANTS.items() for label, params in variants]
+
+
+TORCH_VARIANTS = {
+    "torch.StepLR": [
+        ("step 30", {"lr": 0.1, "step_size": 30}),
+        ("gamma 0.5 to subnormal", {"lr": 1.0, "step_size": 3, "gamma": 0.5}),
+        ("float32", {"lr": 0.1, "step_size": 7, "gamma": 0.9, "dtype": "float32"}),
+    ],
+    "torch.MultiStepLR": [
+        ("repeated milestone", {"lr": 0.1, "milestones": [30, 80, 80, 4000], "gamma": 0.1}),
+        ("milestone 0", {"lr": 0.1, "milestones": [0, 100, 2500], "gamma": 0.5}),
+        ("float32", {"lr": 0.1, "milestones": [500, 1000, 1000], "gamma": 0.3, "dtype": "float32"}),
+    ],
+    "torch.ConstantLR": [
+        ("defaults", {"lr": 0.1}),
+        ("half until 1000", {"lr": 0.1, "factor": 0.5, "total_iters": 1000}),
+        ("factor 0: 1/0 at total_iters", {"lr": 0.1, "factor": 0.0, "total_iters": 20}),
+        ("total_iters 0", {"lr": 0.1, "factor": 0.25, "total_iters": 0}),
+        ("float32", {"lr": 0.1, "factor": 0.3, "total_iters": 50, "dtype": "float32"}),
+    ],
+    "torch.LinearLR": [
+        ("defaults", {"lr": 0.1}),
+        ("warmup 1000", {"lr": 0.1, "start_factor": 0.01, "end_factor": 1.0, "total_iters": 1000}),
+        ("decay 3000", {"lr": 0.1, "start_factor": 1.0, "end_factor": 0.1, "total_iters": 3000}),
+        ("float32", {"lr": 0.1, "start_factor": 0.1, "total_iters": 777, "dtype": "float32"}),
+    ],
+    "torch.ExponentialLR": [
+        ("gamma 0.999", {"lr": 0.1, "gamma": 0.999}),
+        ("gamma 0.5 to zero", {"lr": 1.0, "gamma": 0.5}),
+        ("float32", {"lr": 0.1, "gamma": 0.999, "dtype": "float32"}),
+    ],
+    "torch.PolynomialLR": [
+        ("square", {"lr": 0.1, "total_iters": 1000, "power": 2.0}),
+        ("sqrt", {"lr": 0.1, "total_iters": 3000, "power": 0.5}),
+        ("float32", {"lr": 0.1, "total_iters": 2000, "power": 1.5, "dtype": "float32"}),
+    ],
+    "torch.CosineAnnealingLR": [
+        ("T_max 1000", {"lr": 0.1, "T_max": 1000, "eta_min": 0.001}),
+        ("T_max 7", {"lr": 0.1, "T_max": 7}),
+        ("float32", {"lr": 0.1, "T_max": 1000, "eta_min": 1e-5, "dtype": "float32"}),
+    ],
+    "torch.CosineAnnealingWarmRestarts": [
+        ("T_0 100", {"lr": 0.1, "T_0": 100, "eta_min": 0.001}),
+        ("T_mult 2", {"lr": 0.1, "T_0": 50, "T_mult": 2}),
+        ("T_mult 3", {"lr": 0.1, "T_0": 10, "T_mult": 3, "eta_min": 1e-4}),
+        ("float32", {"lr": 0.1, "T_0": 50, "T_mult": 2, "dtype": "float32"}),
+    ],
+    "torch.CyclicLR": [
+        ("triangular", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 200}),
+        ("triangular2", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 100, "step_size_down": 300,
+                         "mode": "triangular2"}),
+        ("exp_range", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 250, "mode": "exp_range", "gamma": 0.999}),
+        ("float32", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 150, "dtype": "float32"}),
+    ],
+    "torch.OneCycleLR": [
+        ("cos", {"max_lr": 0.1, "total_steps": 5001}),
+        ("linear, three phases", {"max_lr": 0.1, "total_steps": 4000, "anneal_strategy": "linear",
+                                  "three_phase": True}),
+        ("epochs", {"max_lr": 0.1, "epochs": 10, "steps_per_epoch": 300, "pct_start": 0.25}),
+        ("float32", {"max_lr": 0.1, "total_steps": 5001, "div_factor": 10.0, "dtype": "float32"}),
+    ],
+    "torch.MultiplicativeLR": [
+        ("0.999", {"lr": 0.1, "lr_lambda": 0.999}),
+        ("float32", {"lr": 0.1, "lr_lambda": 0.95, "dtype": "float32"}),
+    ],
+    "torch.SequentialLR": [
+        ("constant then exponential", {"lr": 0.1, "milestones": [100], "schedulers": [
+            {"kind": "torch.ConstantLR", "factor": 0.1, "total_iters": 100},
+            {"kind": "torch.ExponentialLR", "gamma": 0.999}]}),
+        ("milestone 0", {"lr": 0.1, "milestones": [0], "schedulers": [
+            {"kind": "torch.LinearLR", "start_factor": 0.1, "total_iters": 10},
+            {"kind": "torch.StepLR", "step_size": 100, "gamma": 0.5}]}),
+        ("warmup, hold, cosine", {"lr": 0.1, "milestones": [500, 1000], "schedulers": [
+            {"kind": "torch.LinearLR", "start_factor": 0.01, "total_iters": 500},
+            {"kind": "torch.ConstantLR", "factor": 1.0, "total_iters": 0},
+            {"kind": "torch.CosineAnnealingLR", "T_max": 2000, "eta_min": 0.001}]}),
+        ("nested first", {"lr": 0.1, "milestones": [300], "schedulers": [
+            {"kind": "torch.SequentialLR", "milestones": [100], "schedulers": [
+                {"kind": "torch.LinearLR", "start_factor": 0.1, "total_iters": 100},
+                {"kind": "torch.ExponentialLR", "gamma": 0.99}]},
+            {"kind": "torch.CosineAnnealingWarmRestarts", "T_0": 100}]}),
+        ("restarts, cyclic, one cycle", {"lr": 0.1, "milestones": [700, 1500], "schedulers": [
+            {"kind": "torch.CosineAnnealingWarmRestarts", "T_0": 300},
+            {"kind": "torch.CyclicLR", "base_lr": 0.01, "max_lr": 0.2, "step_size_up": 100},
+            {"kind": "torch.OneCycleLR", "max_lr": 0.3, "total_steps": 2000}]}),
+        ("nested later: raises", {"lr": 0.1, "milestones": [50], "schedulers": [
+            {"kind": "torch.ConstantLR", "factor": 0.5, "total_iters": 50},
+            {"kind": "torch.ChainedScheduler", "schedulers": [{"kind": "torch.ExponentialLR", "gamma": 0.99}]}]}),
+        ("float32", {"lr": 0.1, "milestones": [100], "dtype": "float32", "schedulers": [
+            {"kind": "torch.LinearLR", "start_factor": 0.1, "total_iters": 100},
+            {"kind": "torch.CosineAnnealingLR", "T_max": 3000}]}),
+    ],
+    "torch.ChainedScheduler": [
+        ("constant and exponential", {"lr": 1.0, "schedulers": [
+            {"kind": "torch.ConstantLR", "factor": 0.1, "total_iters": 2},
+            {"kind": "torch.ExponentialLR", "gamma": 0.9}]}),
+        ("warmup and cosine", {"lr": 0.1, "schedulers": [
+            {"kind": "torch.LinearLR", "start_factor": 0.01, "total_iters": 300},
+            {"kind": "torch.CosineAnnealingLR", "T_max": 3000}]}),
+        ("with a SequentialLR", {"lr": 0.1, "schedulers": [
+            {"kind": "torch.SequentialLR", "milestones": [200], "schedulers": [
+                {"kind": "torch.ConstantLR", "factor": 0.5, "total_iters": 200},
+                {"kind": "torch.StepLR", "step_size": 500}]},
+            {"kind": "torch.MultiplicativeLR", "lr_lambda": 0.9995}]}),
+        ("float32", {"lr": 0.1, "dtype": "float32", "schedulers": [
+            {"kind": "torch.ExponentialLR", "gamma": 0.999},
+            {"kind": "torch.PolynomialLR", "total_iters": 2000, "power": 0.9}]}),
+    ],
+}
+CLOSED_FORMS = ["torch.StepLR", "torch.MultiStepLR", "torch.ConstantLR", "torch.LinearLR", "torch.ExponentialLR",
+                "torch.PolynomialLR", "torch.CosineAnnealingLR", "torch.CosineAnnealingWarmRestarts"]
+EPOCH_ONLY = ("torch.CyclicLR", "torch.OneCycleLR")
+
+
+def _torch() -> list[Case]:
+    """Each scheduler stepped (contiguous steps: its state follows the steps; far
+    steps where the lr depends on the epoch alone), its closed form (far steps
+    through step(epoch)), and several param groups."""
+    cases = []
+    for kind, variants in TORCH_VARIANTS.items():
+        long_run = 10001 if kind in ("torch.ExponentialLR", "torch.CosineAnnealingLR") else 5001
+        for label, params in variants:
+            far = FAR if kind in EPOCH_ONLY else ()
+            cases.append(Case({"kind": kind, **params}, "torch", Steps(long_run, far=far), label))
+        if kind in CLOSED_FORMS:
+            for label, params in variants:
+                if "1/0" not in label:
+                    cases.append(Case({"kind": kind, **params, "closed_form": True}, "torch",
+                                      Steps(long_run, far=FAR), f"{label},closed form"))
+    groups = (0.1, 0.05, 0.2)
+    for kind, params in (("torch.StepLR", {"step_size": 10, "gamma": 0.7}),
+                         ("torch.CosineAnnealingLR", {"T_max": 500}),
+                         ("torch.SequentialLR", TORCH_VARIANTS["torch.SequentialLR"][0][1])):
+        cases.append(Case({"kind": kind, **params, "lr": groups[0]}, "torch", Steps(3001), "three param groups",
+                          groups=groups))
+    return cases
+
+
 def _seed000() -> list[Case]:
     kind = "seed.exponential_decay_with_burnin"
     seed_values = {"kind": kind, "initial_learning_rate": 0.01, "decay_steps": 1000, "decay_rate": 0.96,
@@ -327,4 +561,4 @@ def _seed003() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return _keras() + _tf1() + _seed000() + _seed001() + _seed002() + _seed003()
+    return _keras() + _tf1() + _od() + _hf() + _torch() + _seed000() + _seed001() + _seed002() + _seed003()

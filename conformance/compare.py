@@ -28,7 +28,8 @@ class Result:
     first: dict | None = None         # the first differing step, both values and the distance
     message: str = ""
     versions: dict = field(default_factory=dict)
-    oracle_fails_from: int | None = None
+    oracle_failures: int = 0          # steps where the oracle fails, and pysched must raise
+    first_failure: int | None = None
 
 
 def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
@@ -39,16 +40,20 @@ def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
     if run.error:
         return Result(case, "error", message=run.error, versions=run.versions)
     steps = case.steps.array(stop)
-    expected = run.values
-    valid, failing = steps[: len(expected)], steps[len(expected):]
+    groups = case.groups or (None,)
+    expected = run.values.reshape(len(groups), -1)
+    finite = np.isfinite(expected).all(axis=0)
+    valid, failing = steps[finite], steps[~finite]
+    specs = [case.spec if lr is None else {**case.spec, "lr": lr} for lr in groups]
     try:
-        actual = pysched.schedule(case.spec)(valid)
+        actual = pysched.evaluate_many(specs, valid)
     except (ValueError, TypeError) as error:
         return Result(case, "fail", len(valid), message=f"pysched raised where the oracle did not: {error}",
                       versions=run.versions)
-    result = _distances(case, valid, actual, expected)
-    result.versions, result.oracle_fails_from = run.versions, run.fails_from
-    if run.fails_from is not None:
+    result = _distances(case, np.tile(valid, len(groups)), actual.ravel(), expected[:, finite].ravel())
+    result.versions = run.versions
+    if len(failing):
+        result.oracle_failures, result.first_failure = len(failing), int(failing[0])
         _check_failure(result, case, failing, run)
     return result
 
@@ -108,8 +113,9 @@ def _check_failure(result: Result, case: Case, failing: np.ndarray, run: OracleR
         except ValueError:
             continue
         result.verdict = "fail"
-        result.message += (f"\nThe oracle fails from step {run.fails_from} ({run.failure}); "
-                           f"pysched returned {value!r} at step {int(step)} instead of raising.")
+        result.message += (f"\nThe oracle fails at {len(failing)} steps from {int(failing[0])} "
+                           f"({run.failure or 'inf or NaN'}); pysched returned {value!r} at step {int(step)} "
+                           "instead of raising.")
         return
     result.steps_checked += len(picks)
 

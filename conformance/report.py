@@ -22,7 +22,8 @@ def case_record(result: Result) -> dict:
         "steps_checked": result.steps_checked, "max_ulp": result.max_ulp, "differing_steps": result.differing,
         "first_difference": result.first, "tolerance_ulp": case.ulp, "tolerance_reason": case.reason,
         "note": case.note, "oracle_raises": case.raises, "known_difference": case.known,
-        "oracle_fails_from": result.oracle_fails_from, "verdict": result.verdict,
+        "oracle_failing_steps": result.oracle_failures, "first_oracle_failure": result.first_failure,
+        "verdict": result.verdict,
         "message": result.message, "versions": result.versions,
     }
 
@@ -114,7 +115,8 @@ def markdown(report: dict) -> str:
         notes = (case["note"], case["oracle_raises"] and f"the oracle raises: {case['oracle_raises']}",
                  case["known_difference"] and f"known difference: {case['known_difference']}")
         note = "".join(f" ({text})" for text in notes if text)
-        fails = f"; oracle fails from step {case['oracle_fails_from']}" if case["oracle_fails_from"] is not None else ""
+        fails = (f"; the oracle fails at {case['oracle_failing_steps']} steps from {case['first_oracle_failure']}, "
+                 "where pysched raises" if case["oracle_failing_steps"] else "")
         parameters = ", ".join(f"{k}={v!r}" for k, v in case["spec"].items() if k != "kind")
         lines.append(f"| `{case['id']}`{note}{fails} | {parameters} | {framework(case['versions'])} | "
                      f"{case['steps_checked']:,} | {case['max_ulp']} | {case['differing_steps']} | {shown} | "

@@ -35,7 +35,6 @@ class OracleRun:
     """What an oracle gave for one case: a trace, or why there is none."""
 
     values: np.ndarray | None = None
-    fails_from: int | None = None
     failure: str = ""
     error: str = ""          # the driver raised on this case
     unavailable: str = ""    # the framework is not installed
@@ -58,7 +57,8 @@ def _run_driver(driver: str, cases: list[Case], stop: int | None) -> dict[str, O
     with tempfile.TemporaryDirectory(prefix=f"pysched-{driver}-") as tmp:
         cases_path, out = Path(tmp, "cases.json"), Path(tmp, "out")
         cases_path.write_text(json.dumps([
-            {"id": c.id, "spec": c.spec, "oracle": c.oracle, "steps": c.steps.array(stop).tolist()} for c in cases
+            {"id": c.id, "spec": {**c.spec, "groups": list(c.groups)} if c.groups else c.spec, "oracle": c.oracle,
+             "steps": c.steps.array(stop).tolist()} for c in cases
         ]))
         env = {**os.environ, **COMMON_ENV, **DRIVER_ENV[driver],
                "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
@@ -77,5 +77,4 @@ def _run_driver(driver: str, cases: list[Case], stop: int | None) -> dict[str, O
 def _oracle_run(case_info: dict, arrays, versions: dict) -> OracleRun:
     if "error" in case_info:
         return OracleRun(error=case_info["error"], versions=versions)
-    return OracleRun(values=arrays[case_info["array"]], fails_from=case_info["fails_from"],
-                     failure=case_info["failure"], versions=versions)
+    return OracleRun(values=arrays[case_info["array"]], failure=case_info["failure"], versions=versions)

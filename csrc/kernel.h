@@ -65,8 +65,16 @@ extern const psk_family psk_keras_exponential_decay, psk_keras_piecewise_constan
     psk_keras_cosine_decay_restarts;
 extern const psk_family psk_tf1_natural_exp_decay, psk_tf1_piecewise_constant,
     psk_tf1_linear_cosine_decay;
+extern const psk_family psk_torch_step_lr, psk_torch_multi_step_lr, psk_torch_constant_lr,
+    psk_torch_linear_lr, psk_torch_exponential_lr, psk_torch_polynomial_lr,
+    psk_torch_cosine_annealing_lr, psk_torch_cosine_annealing_warm_restarts, psk_torch_cyclic_lr,
+    psk_torch_one_cycle_lr, psk_torch_multiplicative_lr, psk_torch_sequential_lr,
+    psk_torch_chained_scheduler;
+extern const psk_family psk_od_exponential_decay_with_burnin, psk_od_cosine_decay_with_warmup,
+    psk_od_manual_stepping;
 extern const psk_family psk_hf_constant_with_warmup, psk_hf_linear_with_warmup,
-    psk_hf_cosine_with_warmup;
+    psk_hf_cosine_with_warmup, psk_hf_cosine_with_hard_restarts_with_warmup,
+    psk_hf_polynomial_decay_with_warmup, psk_hf_inverse_sqrt, psk_hf_wsd;
 extern const psk_family psk_seed000_exponential_decay_with_burnin, psk_seed001_gradual_warmup,
     psk_seed001_gradual_warmup_simulation, psk_seed001_warmup_lr_scheduler, psk_seed001_lf,
     psk_seed003_exponential_decay, psk_seed003_piecewise_constant_decay, psk_seed003_cosine_decay;
@@ -117,6 +125,10 @@ typedef struct {
 
 int psk_replay(const psk_schedule *s, const psk_recurrence *r,
                const int64_t *steps, int64_t n, psk_out out);
+
+/* The indices of steps in increasing order of step, freshly allocated, or
+ * NULL when the steps are already in order (or on failure: *status says). */
+int64_t *psk_step_order(const int64_t *steps, int64_t n, int *status);
 
 /* modulo.c: how many steps t in [0, end) satisfy `t % period == 0` as Keras
  * evaluates it: in int64, or in float32 after casting t and period. */

@@ -44,29 +44,48 @@ typedef struct {
 
 static int by_step(const void *a, const void *b)
 {
-    int64_t x = ((const step_at *)a)->step, y = ((const step_at *)b)->step;
-    return (x > y) - (x < y);
+    const step_at *x = a, *y = b;
+    return (x->step > y->step) - (x->step < y->step);
+}
+
+int64_t *psk_step_order(const int64_t *steps, int64_t n, int *status)
+{
+    *status = PSK_OK;
+    if (is_sorted(steps, n))
+        return NULL;
+    if ((uint64_t)n > SIZE_MAX / sizeof(step_at)) {
+        *status = PSK_E_NOMEM;
+        return NULL;
+    }
+    step_at *pairs = malloc((size_t)n * sizeof *pairs);
+    int64_t *order = malloc((size_t)n * sizeof *order);
+    if (pairs == NULL || order == NULL) {
+        free(pairs);
+        free(order);
+        *status = PSK_E_NOMEM;
+        return NULL;
+    }
+    for (int64_t i = 0; i < n; i++)
+        pairs[i] = (step_at){steps[i], i};
+    qsort(pairs, (size_t)n, sizeof *pairs, by_step);
+    for (int64_t i = 0; i < n; i++)
+        order[i] = pairs[i].index;
+    free(pairs);
+    return order;
 }
 
 int psk_replay(const psk_schedule *s, const psk_recurrence *r,
                const int64_t *steps, int64_t n, psk_out out)
 {
+    int status = PSK_OK;
+    int64_t *order = psk_step_order(steps, n, &status);
+    if (status != PSK_OK)
+        return status;
     replay_state st = {s, r, r->x0, 0, 0};
-    if (is_sorted(steps, n)) {
-        for (int64_t i = 0; i < n; i++)
-            psk_put(out, i, value_after(&st, r->count(s, steps[i])));
-        return PSK_OK;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order != NULL ? order[k] : k;
+        psk_put(out, i, value_after(&st, r->count(s, steps[i])));
     }
-    if ((uint64_t)n > SIZE_MAX / sizeof(step_at))
-        return PSK_E_NOMEM;
-    step_at *order = malloc((size_t)n * sizeof *order);
-    if (order == NULL)
-        return PSK_E_NOMEM;
-    for (int64_t i = 0; i < n; i++)
-        order[i] = (step_at){steps[i], i};
-    qsort(order, (size_t)n, sizeof *order, by_step);
-    for (int64_t i = 0; i < n; i++)
-        psk_put(out, order[i].index, value_after(&st, r->count(s, order[i].step)));
     free(order);
     return PSK_OK;
 }

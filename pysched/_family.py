@@ -70,6 +70,8 @@ class Family:
     doc: str
     lower: Callable[[Params], Native] = field(repr=False)
     dtypes: tuple[str, ...] = DTYPES
+    dtype_reason: str = ""
+    """Why a dtype is not in ``dtypes``."""
     raises: str = ""
     """Where the mirrored framework raises (and pysched with it), if it can."""
 
@@ -118,14 +120,14 @@ class Family:
         return name
 
     def _why_not(self, dtype: str) -> str:
-        return f" ({self.raises})" if dtype in DTYPES and self.raises else ""
+        return f" ({self.dtype_reason})" if dtype in DTYPES and self.dtype_reason else ""
 
 
 FAMILIES: dict[str, Family] = {}
 
 
 def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = "",
-           dtypes: tuple[str, ...] = DTYPES, raises: str = ""):
+           dtypes: tuple[str, ...] = DTYPES, dtype_reason: str = "", raises: str = ""):
     """Register the decorated lowering function as the family ``kind``; its
     docstring, followed by ``notes`` shared between families, is the doc."""
 
@@ -133,7 +135,7 @@ def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = "",
         if kind in FAMILIES:
             raise RuntimeError(f"family {kind!r} is declared twice")
         doc = "\n\n".join(inspect.cleandoc(text) for text in (lower.__doc__ or "", notes) if text)
-        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower, dtypes, raises)
+        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower, dtypes, dtype_reason, raises)
         return lower
 
     return register
@@ -178,11 +180,12 @@ class Children(Param):
             raise wrong_type(where, "a spec (a mapping with a 'kind')", spec)
         if not str(spec.get("kind", "")).startswith(self.prefix):
             raise SpecError(f"{where} must be a {self.prefix}* schedule, got kind {spec.get('kind')!r}")
-        for key in self.inherit:
-            if key in spec and spec[key] != context[key]:
-                raise SpecError(f"{where}.{key} must be the composition's {key}, {context[key]!r}, "
+        takes = {"dtype", *(p.name for p in FAMILIES[spec["kind"]].params)} if spec["kind"] in FAMILIES else set()
+        inherited = {key: context[key] for key in self.inherit if key in takes}
+        for key, value in inherited.items():
+            if key in spec and spec[key] != value:
+                raise SpecError(f"{where}.{key} must be the composition's {key}, {value!r}, "
                                 f"got {spec[key]!r} (it takes it from the composition)")
-        inherited = {key: context[key] for key in self.inherit}
         try:
             family, params, dtype, native = resolve_spec({**spec, **inherited})
         except (TypeError, ValueError) as error:

@@ -97,7 +97,7 @@ def _error(status: int, label: str, steps, index, out=None, raises: str = "") ->
         return ValueError(f"{label}: the mirrored framework raises at step {step} ({raises})")
     if status == lib.PSK_E_REPLAY and step is not None:
         return ValueError(f"{label}: step {step} is beyond the stepped form's reach: it replays every step "
-                          f"that changes the learning rate, at most 2**27 of them; closed_form=True has no limit")
+                          f"that changes the learning rate, at most 2**27 of them (closed forms have no limit)")
     if status == lib.PSK_E_NONFINITE and out is not None and step is not None:
         return ValueError(
             f"{label}: the learning rate at step {step} is {out[index]}; the mirrored "

@@ -11,6 +11,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any, ClassVar
 
 import numpy as np
@@ -155,18 +156,20 @@ class Choice(Param):
 
 @dataclass(frozen=True)
 class ListOf(Param):
-    """A non-empty list whose items are each checked as ``item``."""
+    """A list (non-empty unless ``min_length`` is 0) whose items are each checked as ``item``."""
 
     item: Param = None  # type: ignore[assignment]
     increasing: bool = False
+    min_length: int = 1
     type_name: ClassVar[str] = "list"
 
     def check(self, value: Any, context: Mapping[str, Any]) -> list[Any]:
         if isinstance(value, np.ndarray):
             value = value.tolist()
-        if not isinstance(value, (list, tuple)) or not value:
-            raise wrong_type(self.name, f"a non-empty list of {self.item.type_name}s", value)
+        if not isinstance(value, (list, tuple)) or len(value) < self.min_length:
+            what = "a non-empty list" if self.min_length else "a list"
+            raise wrong_type(self.name, f"{what} of {self.item.type_name}s", value)
         items = [replace(self.item, name=f"{self.name}[{i}]").check(v, context) for i, v in enumerate(value)]
-        if self.increasing and any(b <= a for a, b in zip(items, items[1:])):
+        if self.increasing and any(b <= a for a, b in pairwise(items)):
             raise SpecError(f"{self.name} must be strictly increasing, got {items}")
         return items

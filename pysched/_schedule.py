@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -43,7 +44,7 @@ class Schedule:
 
     def to_dict(self) -> dict[str, Any]:
         """The spec with every default filled in; ``schedule(s.to_dict())`` equals ``s``."""
-        return {"kind": self.kind, **self._params, "dtype": self._dtype}
+        return copy.deepcopy({"kind": self.kind, **self._params, "dtype": self._dtype})
 
     def __call__(self, steps: Any) -> float | np.ndarray:
         array, is_scalar = as_steps(steps, self.kind)

@@ -111,9 +111,9 @@ def test_evaluate_many_rows_are_the_single_evaluations(kind):
 
 
 def test_evaluate_many_mixes_families_and_keeps_float32_when_it_can():
-    specs = [pysched.schedule(spec(kind, dtype="float32")) for kind in KINDS]
+    specs = [pysched.schedule(spec(kind, dtype="float32")) for kind, dtype in KIND_DTYPES if dtype == "float32"]
     rows = pysched.evaluate_many(specs, STEPS)
-    assert rows.dtype == np.float32 and rows.shape == (len(KINDS), len(STEPS))
+    assert rows.dtype == np.float32 and rows.shape == (len(specs), len(STEPS))
     for row, schedule in zip(rows, specs, strict=True):
         np.testing.assert_array_equal(row, schedule(STEPS))
     assert pysched.evaluate_many([], STEPS).shape == (0, len(STEPS))

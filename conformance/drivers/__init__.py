@@ -27,11 +27,10 @@ MISSING_FRAMEWORK = 3
 
 @dataclass
 class Trace:
-    """An oracle's values at the requested steps, up to the first step where it
-    fails (raises, or returns what pysched refuses), if it does."""
+    """An oracle's values at the requested steps: NaN where it fails (raises,
+    or returns inf or NaN, which pysched refuses), with ``failure`` saying how."""
 
     values: np.ndarray
-    fails_from: int | None = None
     failure: str = ""
 
 
@@ -87,8 +86,7 @@ def serve(oracles: dict[str, Callable[[dict, np.ndarray], Trace]], versions: Cal
             info["cases"][case["id"]] = {"error": traceback.format_exc()}
             continue
         arrays[f"case{index}"] = np.asarray(trace.values)
-        info["cases"][case["id"]] = {"array": f"case{index}", "fails_from": trace.fails_from,
-                                     "failure": trace.failure}
+        info["cases"][case["id"]] = {"array": f"case{index}", "failure": trace.failure}
     np.savez(out + ".npz", **arrays)
     with open(out + ".json", "w") as f:
         json.dump(info, f, indent=1)

@@ -8,23 +8,23 @@ from . import Trace, serve
 LOOPS = {"seed.gradual_warmup": seed001.gradual_warmup,
          "seed.gradual_warmup_simulation": seed001.gradual_warmup_simulation}
 
+
 def run(spec: dict, steps: np.ndarray) -> Trace:
-    """Run the loop up to the last step; where the seed's code raises, the trace
-    stops and says so."""
+    """Run the loop up to the last step; from where the seed's code raises, the
+    trace is NaN and says why."""
     loop = LOOPS[spec["kind"]](spec["warmup_steps"], spec["init_lr"], int(steps[-1]) + 1)
-    values = []
+    values, failure = np.full(int(steps[-1]) + 1, np.nan), ""
     try:
-        for learning_rate in loop:
-            values.append(learning_rate)
+        for step, learning_rate in enumerate(loop):
+            values[step] = learning_rate
     except OverflowError as error:
-        failed_at = len(values)
-        kept = np.searchsorted(steps, failed_at)
-        return Trace(np.array(values, dtype=np.float64)[steps[:kept]].astype(spec.get("dtype", "float64")),
-                     fails_from=failed_at, failure=f"OverflowError: {error}")
-    return Trace(np.array(values, dtype=np.float64)[steps].astype(spec.get("dtype", "float64")))
+        failure = f"OverflowError: {error}"
+    return Trace(values[steps].astype(spec.get("dtype", "float64")), failure)
+
 
 def versions() -> dict:
     return {}
+
 
 ORACLES = {"python": run}
 

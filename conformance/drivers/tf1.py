@@ -1,15 +1,17 @@
-"""TF1 graphs run by ``tf.compat.v1.Session``: tf.compat.v1.train schedules and
-the seeds' TF1 code (000, 002), their learning rate applied by
+"""TF1 graphs run by ``tf.compat.v1.Session``: tf.compat.v1.train schedules, the
+TF Object Detection API's learning_schedules and the seeds' TF1 code (000,
+002), their learning rate applied by
 ``GradientDescentOptimizer``. Oracles: ``tf1`` (a global_step variable that
 ``minimize`` increments; TF2 eager execution for ``execution="eager"``) and
 ``tf1.placeholder`` (seed 002's float32 placeholder fed the step)."""
 
 from . import Trace, drive, require, serve
 
-require("tensorflow")
+require("tensorflow", "object_detection.utils.learning_schedules")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from object_detection.utils import learning_schedules  # noqa: E402
 
 from ..oracles import seed000, seed002  # noqa: E402
 
@@ -41,6 +43,8 @@ def build(spec: dict, placeholder: bool = False, global_step=None):
         global_step = v1.train.get_or_create_global_step()
     if spec["kind"] == "seed.exponential_decay_with_burnin":
         return global_step, seed000.exponential_decay_with_burnin(global_step, **args)
+    if namespace == "od":
+        return global_step, getattr(learning_schedules, name)(global_step, **args)
     if namespace != "tf1":
         raise KeyError(f"no TF1 oracle for {spec['kind']}")
     step_argument = "x" if name == "piecewise_constant" else "global_step"
@@ -98,7 +102,10 @@ def run_placeholder(spec: dict, steps: np.ndarray) -> Trace:
 
 
 def versions() -> dict:
-    return {"tensorflow": tf.__version__}
+    from importlib.metadata import version
+
+    return {"tensorflow": tf.__version__,
+            "object_detection": version("tf-models-research-object-detection")}
 
 
 ORACLES = {"tf1": run_variable, "tf1.placeholder": run_placeholder}

@@ -16,6 +16,8 @@ with ``tf.case``; ``tf1.piecewise_constant`` is the tf_keras form.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from .._family import Native, Params, family
@@ -78,7 +80,7 @@ def piecewise_native(kind: str, boundaries: list[int], values: list[float]) -> N
     if len(values) != len(boundaries) + 1:
         raise SpecError(f"values must have one more element than boundaries ({len(boundaries)}), "
                         f"got {len(values)}")
-    if any(b <= a for a, b in zip(boundaries, boundaries[1:])):
+    if any(b <= a for a, b in pairwise(boundaries)):
         raise SpecError(f"boundaries must be strictly increasing as int64 steps, got {boundaries}")
     return Native(kind, real=tuple(values), integer=tuple(boundaries))
 

@@ -15,9 +15,18 @@ from __future__ import annotations
 
 from .._family import Native, Params, family
 from .._params import Bool, Integer, ListOf, Real, SpecError, String
-from .keras import (DECAY_RATE, DECAY_STEPS, cosine_decay_native, cosine_decay_restarts_native, execution,
-                    exponential_decay_native, inverse_time_decay_native, piecewise_native, polynomial_decay_native,
-                    tf_number)
+from .keras import (
+    DECAY_RATE,
+    DECAY_STEPS,
+    cosine_decay_native,
+    cosine_decay_restarts_native,
+    execution,
+    exponential_decay_native,
+    inverse_time_decay_native,
+    piecewise_native,
+    polynomial_decay_native,
+    tf_number,
+)
 
 LEARNING_RATE = Real("learning_rate")
 NAME = String("name", None)
@@ -106,7 +115,7 @@ def piecewise_constant(p: Params) -> Native:
 
 
 @family("tf1.cosine_decay", LEARNING_RATE, DECAY_STEPS, Real("alpha", 0.0), NAME, execution("graph"),
-        dtype="float32", dtypes=FLOAT32_ONLY, raises=PI_IS_FLOAT32, oracle=oracle("cosine_decay"))
+        dtype="float32", dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay"))
 def cosine_decay(p: Params) -> Native:
     """Cosine decay to ``alpha * learning_rate`` over ``decay_steps``, held after;
     ``keras.CosineDecay``'s arithmetic without warmup.
@@ -122,14 +131,14 @@ def cosine_decay(p: Params) -> Native:
 
 @family("tf1.cosine_decay_restarts", LEARNING_RATE, Real("first_decay_steps", gt=0), Real("t_mul", 2.0, gt=0),
         Real("m_mul", 1.0, ge=0), Real("alpha", 0.0), NAME, execution("graph"), dtype="float32",
-        dtypes=FLOAT32_ONLY, raises=PI_IS_FLOAT32, oracle=oracle("cosine_decay_restarts"))
+        dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay_restarts"))
 def cosine_decay_restarts(p: Params) -> Native:
     """Cosine decay with warm restarts (SGDR); ``keras.CosineDecayRestarts``'s arithmetic."""
     return cosine_decay_restarts_native(p, p.learning_rate)
 
 
 @family("tf1.linear_cosine_decay", LEARNING_RATE, DECAY_STEPS, Real("num_periods", 0.5), Real("alpha", 0.0),
-        Real("beta", 0.001), NAME, execution("graph"), dtype="float32", dtypes=FLOAT32_ONLY, raises=PI_IS_FLOAT32,
+        Real("beta", 0.001), NAME, execution("graph"), dtype="float32", dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32,
         oracle=oracle("linear_cosine_decay"))
 def linear_cosine_decay(p: Params) -> Native:
     """Linear cosine decay (Bello et al., 2017), held after ``decay_steps``.
