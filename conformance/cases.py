@@ -26,6 +26,8 @@ DRIVERS = {
     "torch": "torch",
     "transformers": "torch",
     "python": "python",
+    "optax": "optax",
+    "optax.jit": "optax",
 }
 
 
@@ -458,6 +460,162 @@ def _torch() -> list[Case]:
     return cases
 
 
+OPTAX_VARIANTS = {
+    "optax.constant": [
+        ("float", {"value": 0.1}),
+        ("int", {"value": 3}),
+    ],
+    "optax.linear": [
+        ("warmup from 0", {"init_value": 0.0, "end_value": 1e-3, "transition_steps": 1000}),
+        ("decay, begin 500", {"init_value": 0.1, "end_value": 0.001, "transition_steps": 2000,
+                              "transition_begin": 500}),
+        ("no transition: constant", {"init_value": 0.1, "end_value": 0.001, "transition_steps": 0}),
+        ("negative begin counts as 0", {"init_value": 0.1, "end_value": 0.0, "transition_steps": 3000,
+                                        "transition_begin": -100}),
+    ],
+    "optax.polynomial": [
+        ("int power 2", {"init_value": 0.1, "end_value": 0.001, "power": 2, "transition_steps": 3000}),
+        ("float power 2.0", {"init_value": 0.1, "end_value": 0.001, "power": 2.0, "transition_steps": 3000}),
+        ("power 0.5, begin 100", {"init_value": 0.1, "end_value": 0.0, "power": 0.5, "transition_steps": 2500,
+                                  "transition_begin": 100}),
+        ("int power 5", {"init_value": 0.1, "end_value": 1e-4, "power": 5, "transition_steps": 4000}),
+        ("power 1.5", {"init_value": 0.1, "end_value": 0.01, "power": 1.5, "transition_steps": 3000}),
+        ("negative power: inf", {"init_value": 0.1, "end_value": 0.01, "power": -1, "transition_steps": 3000}),
+        ("power 1.5, 4500 steps", {"init_value": 1e-3, "end_value": 1e-5, "power": 1.5, "transition_steps": 4500}),
+    ],
+    "optax.exponential_decay": [
+        ("continuous", {"init_value": 0.1, "transition_steps": 1000, "decay_rate": 0.96}),
+        ("staircase", {"init_value": 0.1, "transition_steps": 300, "decay_rate": 0.5, "staircase": True}),
+        ("begin, floor", {"init_value": 0.1, "transition_steps": 100, "decay_rate": 0.9, "transition_begin": 700,
+                          "end_value": 0.01}),
+        ("growing, ceiling", {"init_value": 0.001, "transition_steps": 100, "decay_rate": 1.5,
+                              "end_value": 0.5}),
+        ("underflow", {"init_value": 1.0, "transition_steps": 1, "decay_rate": 0.5}),
+        ("rate 0: constant", {"init_value": 0.1, "transition_steps": 100, "decay_rate": 0.0}),
+    ],
+    "optax.piecewise_constant": [
+        ("two boundaries", {"init_value": 0.1, "boundaries_and_scales": {1000: 0.1, 2500: 0.1}}),
+        ("step 0, scale 0", {"init_value": 0.5, "boundaries_and_scales": {0: 0.3, 999: 3.0, 2000: 0.0}}),
+        ("no boundaries", {"init_value": 0.1}),
+    ],
+    "optax.cosine_decay": [
+        ("plain", {"init_value": 0.1, "decay_steps": 3000}),
+        ("alpha", {"init_value": 0.1, "decay_steps": 2000, "alpha": 0.1}),
+        ("int exponent 2", {"init_value": 0.1, "decay_steps": 2500, "exponent": 2}),
+        ("exponent 1.5", {"init_value": 0.1, "decay_steps": 2500, "alpha": 0.05, "exponent": 1.5}),
+        ("float decay_steps", {"init_value": 0.1, "decay_steps": 937.5}),
+    ],
+    "optax.warmup_cosine_decay": [
+        ("warmup 500", {"init_value": 0.0, "peak_value": 1e-3, "warmup_steps": 500, "decay_steps": 4000}),
+        ("end_value, int exponent 3", {"init_value": 1e-5, "peak_value": 0.1, "warmup_steps": 100,
+                                       "decay_steps": 3000, "end_value": 1e-4, "exponent": 3}),
+        ("no warmup", {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 0, "decay_steps": 2000}),
+    ],
+    "optax.warmup_exponential_decay": [
+        ("warmup 200", {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 200, "transition_steps": 500,
+                        "decay_rate": 0.5}),
+        ("staircase, begin, floor", {"init_value": 0.01, "peak_value": 0.1, "warmup_steps": 300,
+                                     "transition_steps": 250, "decay_rate": 0.7, "transition_begin": 200,
+                                     "staircase": True, "end_value": 0.005}),
+    ],
+    "optax.sgdr": [
+        ("three cycles", {"cosine_kwargs": [
+            {"init_value": 0.0, "peak_value": 0.1, "warmup_steps": 100, "decay_steps": 1000},
+            {"init_value": 0.0, "peak_value": 0.05, "warmup_steps": 100, "decay_steps": 1500, "end_value": 1e-3},
+            {"init_value": 0.01, "peak_value": 0.02, "warmup_steps": 0, "decay_steps": 2000, "exponent": 2}]}),
+    ],
+    "optax.cosine_onecycle": [
+        ("defaults", {"transition_steps": 3000, "peak_value": 0.1}),
+        ("pct_start 0.1", {"transition_steps": 4001, "peak_value": 0.01, "pct_start": 0.1, "div_factor": 10.0,
+                           "final_div_factor": 100.0}),
+    ],
+    "optax.linear_onecycle": [
+        ("defaults", {"transition_steps": 3000, "peak_value": 0.1}),
+        ("pct_final 1: the last boundary twice", {"transition_steps": 2000, "peak_value": 0.1, "pct_start": 0.25,
+                                                  "pct_final": 1.0}),
+    ],
+    "optax.join": [
+        ("constant, linear, cosine", {"schedules": [
+            {"kind": "optax.constant", "value": 0.01},
+            {"kind": "optax.linear", "init_value": 0.01, "end_value": 0.1, "transition_steps": 500},
+            {"kind": "optax.cosine_decay", "init_value": 0.1, "decay_steps": 2000}], "boundaries": [300, 800]}),
+        ("decreasing boundaries, nested", {"schedules": [
+            {"kind": "optax.exponential_decay", "init_value": 0.1, "transition_steps": 100, "decay_rate": 0.9},
+            {"kind": "optax.join", "schedules": [
+                {"kind": "optax.constant", "value": 0.05},
+                {"kind": "optax.polynomial", "init_value": 0.05, "end_value": 0.0, "power": 2,
+                 "transition_steps": 1000}], "boundaries": [200]},
+            {"kind": "optax.constant", "value": 0.02}], "boundaries": [1000, 500]}),
+    ],
+}
+# Under jax.jit XLA compiles the training step with its own arithmetic: x / c
+# becomes x * (1 / c), chains of constants fold and reassociate, pow by 2, 3 or
+# 0.5 becomes products or a sqrt, and LLVM fuses multiply-adds into FMA on hosts
+# that have it. pysched mirrors optax as written (op by op, the "optax"
+# oracle). Tolerances: the maximum measured on an AVX-512 FMA host (AMD EPYC),
+# rounded up to a power of two.
+JIT_REASON = "jax.jit rewrites optax's arithmetic (reciprocal multiplication, folded constants, pow rewrites, FMA)"
+NEVER_ZERO = ("; the transition never reaches 0: count * f32(1 / transition_steps) misses 1, so the end value is "
+              "{} where optax op by op gives 0.0, an unbounded distance in ULP")
+OPTAX_JIT = {
+    ("optax.linear", "warmup from 0"): 256,
+    ("optax.linear", "decay, begin 500"): 128,
+    ("optax.linear", "negative begin counts as 0"): (2**30, NEVER_ZERO.format("1.1e-9")),
+    ("optax.polynomial", "int power 2"): 8,
+    ("optax.polynomial", "float power 2.0"): 8,
+    ("optax.polynomial", "power 0.5, begin 100"): (2**30, NEVER_ZERO.format("1.6e-5")),
+    ("optax.polynomial", "int power 5"): 16,
+    ("optax.polynomial", "power 1.5"): 4,
+    ("optax.polynomial", "power 1.5, 4500 steps"): 16,
+    ("optax.exponential_decay", "continuous"): 64,
+    ("optax.exponential_decay", "begin, floor"): 8,
+    ("optax.exponential_decay", "growing, ceiling"): 8,
+    ("optax.cosine_decay", "plain"): 512,
+    ("optax.cosine_decay", "alpha"): 16,
+    ("optax.cosine_decay", "int exponent 2"): 8192,
+    ("optax.cosine_decay", "exponent 1.5"): 16,
+    ("optax.cosine_decay", "float decay_steps"): 512,
+    ("optax.warmup_cosine_decay", "warmup 500"): 4096,
+    ("optax.warmup_cosine_decay", "end_value, int exponent 3"): 32,
+    ("optax.warmup_cosine_decay", "no warmup"): 8192,
+    ("optax.warmup_exponential_decay", "warmup 200"): 32,
+    ("optax.warmup_exponential_decay", "staircase, begin, floor"): 4,
+    ("optax.sgdr", "three cycles"): 32768,
+    ("optax.cosine_onecycle", "defaults"): 512,
+    ("optax.cosine_onecycle", "pct_start 0.1"): 512,
+    ("optax.linear_onecycle", "defaults"): 256,
+    ("optax.linear_onecycle", "pct_final 1: the last boundary twice"): 256,
+    ("optax.join", "constant, linear, cosine"): 8192,
+    ("optax.join", "decreasing boundaries, nested"): 2,
+}
+# Under jit this transition overshoots its end, and pysched follows optax op by op.
+OPTAX_JIT_KNOWN = {
+    ("optax.polynomial", "power 1.5, 4500 steps"):
+        "under jax.jit 1 - count * f32(1 / 4500) is below 0 at the end, and its power 1.5 is NaN from step 4500 on",
+}
+# Op by op the end of this transition is 0 ** -1 = inf, and pysched raises;
+# under jit it is finite (see NEVER_ZERO), so only the op-by-op case exists.
+OPTAX_EAGER_ONLY = {("optax.polynomial", "negative power: inf")}
+
+
+def _optax() -> list[Case]:
+    """Every optax variant op by op (0 ULP) and under jax.jit (measured distances)."""
+    cases = []
+    for kind, variants in OPTAX_VARIANTS.items():
+        for label, params in variants:
+            spec = {"kind": kind, **params}
+            cases.append(Case(spec, "optax", Steps(5001, far=FAR), label))
+            if (kind, label) not in OPTAX_EAGER_ONLY:
+                ulp, why = _jit_tolerance(OPTAX_JIT.get((kind, label), 0))
+                cases.append(Case(spec, "optax.jit", Steps(5001, far=FAR), label, ulp=ulp,
+                                  reason=JIT_REASON + why if ulp else "", known=OPTAX_JIT_KNOWN.get((kind, label), "")))
+    return cases
+
+
+def _jit_tolerance(entry: int | tuple[int, str]) -> tuple[int, str]:
+    return entry if isinstance(entry, tuple) else (entry, "")
+
+
 def _seed000() -> list[Case]:
     kind = "seed.exponential_decay_with_burnin"
     seed_values = {"kind": kind, "initial_learning_rate": 0.01, "decay_steps": 1000, "decay_rate": 0.96,
@@ -561,4 +719,4 @@ def _seed003() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return _keras() + _tf1() + _od() + _hf() + _torch() + _seed000() + _seed001() + _seed002() + _seed003()
+    return _keras() + _tf1() + _od() + _hf() + _torch() + _optax() + _seed000() + _seed001() + _seed002() + _seed003()

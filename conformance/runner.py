@@ -26,6 +26,7 @@ DRIVER_ENV = {
     "tf1": {},
     "torch": {},
     "python": {},
+    "optax": {"JAX_PLATFORMS": "cpu"},
 }
 COMMON_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONHASHSEED": "0"}
 

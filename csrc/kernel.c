@@ -28,6 +28,13 @@ static const psk_family *const families[PSK_KIND_COUNT] = {
     [PSK_TORCH_MULTIPLICATIVE_LR] = &psk_torch_multiplicative_lr,
     [PSK_TORCH_SEQUENTIAL_LR] = &psk_torch_sequential_lr,
     [PSK_TORCH_CHAINED_SCHEDULER] = &psk_torch_chained_scheduler,
+    [PSK_OPTAX_CONSTANT] = &psk_optax_constant,
+    [PSK_OPTAX_POLYNOMIAL] = &psk_optax_polynomial,
+    [PSK_OPTAX_EXPONENTIAL_DECAY] = &psk_optax_exponential_decay,
+    [PSK_OPTAX_PIECEWISE_CONSTANT] = &psk_optax_piecewise_constant,
+    [PSK_OPTAX_COSINE_DECAY] = &psk_optax_cosine_decay,
+    [PSK_OPTAX_PIECEWISE_INTERPOLATE] = &psk_optax_piecewise_interpolate,
+    [PSK_OPTAX_JOIN] = &psk_optax_join,
     [PSK_OD_EXPONENTIAL_DECAY_WITH_BURNIN] = &psk_od_exponential_decay_with_burnin,
     [PSK_OD_COSINE_DECAY_WITH_WARMUP] = &psk_od_cosine_decay_with_warmup,
     [PSK_OD_MANUAL_STEPPING] = &psk_od_manual_stepping,
@@ -126,6 +133,17 @@ static int check_at_depth(const psk_schedule *s, int depth)
 int psk_check(const psk_schedule *s)
 {
     return check_at_depth(s, 0);
+}
+
+double psk_value_at(const psk_schedule *s, int64_t step)
+{
+    return family_of(s)->at(s, step);
+}
+
+int psk_is_pointwise(const psk_schedule *s)
+{
+    const psk_family *family = family_of(s);
+    return family != NULL && family->at != NULL;
 }
 
 static int check_steps(const int64_t *steps, int64_t n, int64_t *bad_index)

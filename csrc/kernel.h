@@ -50,6 +50,11 @@ typedef struct {
     int flush_denormals;
 } psk_family;
 
+/* kernel.c: a closed-form family's value at one step (composition's children
+ * call their children this way), and whether a schedule has such values. */
+double psk_value_at(const psk_schedule *s, int64_t step);
+int psk_is_pointwise(const psk_schedule *s);
+
 /* kernel.c: evaluate a checked schedule (a composition's child, say) at
  * checked steps, non-finite values included as errors. */
 int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
@@ -70,6 +75,8 @@ extern const psk_family psk_torch_step_lr, psk_torch_multi_step_lr, psk_torch_co
     psk_torch_cosine_annealing_lr, psk_torch_cosine_annealing_warm_restarts, psk_torch_cyclic_lr,
     psk_torch_one_cycle_lr, psk_torch_multiplicative_lr, psk_torch_sequential_lr,
     psk_torch_chained_scheduler;
+extern const psk_family psk_optax_constant, psk_optax_polynomial, psk_optax_exponential_decay,
+    psk_optax_piecewise_constant, psk_optax_cosine_decay, psk_optax_piecewise_interpolate, psk_optax_join;
 extern const psk_family psk_od_exponential_decay_with_burnin, psk_od_cosine_decay_with_warmup,
     psk_od_manual_stepping;
 extern const psk_family psk_hf_constant_with_warmup, psk_hf_linear_with_warmup,

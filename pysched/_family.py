@@ -162,10 +162,13 @@ def resolve_spec(spec: Any) -> tuple[Family, Params, str, Native]:
 class Children(Param):
     """The schedules a composition joins: a list of specs, each checked as a
     schedule of its own; ``inherit`` names parameters the children take from
-    the composition (a torch optimizer's ``lr``, say) rather than give."""
+    the composition (a torch optimizer's ``lr``, say) rather than give. With
+    ``kind``, every child is of that kind and is given as its parameters alone
+    (optax's ``cosine_kwargs``)."""
 
     prefix: str = ""
     inherit: tuple[str, ...] = ()
+    kind: str = ""
     type_name: ClassVar[str] = "list of specs"
 
     def check(self, value: Any, context: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -177,9 +180,15 @@ class Children(Param):
         """The child's spec as to_dict shows it (without inherited keys), and its descriptor."""
         where = f"{self.name}[{index}]"
         if not isinstance(spec, Mapping):
-            raise wrong_type(where, "a spec (a mapping with a 'kind')", spec)
+            raise wrong_type(where, f"the parameters of a {self.kind}" if self.kind else
+                             "a spec (a mapping with a 'kind')", spec)
+        if self.kind:
+            if "kind" in spec:
+                raise SpecError(f"{where} gives a kind; its kind is {self.kind!r}", TypeError)
+            spec = {"kind": self.kind, **spec}
         if not str(spec.get("kind", "")).startswith(self.prefix):
-            raise SpecError(f"{where} must be a {self.prefix}* schedule, got kind {spec.get('kind')!r}")
+            raise SpecError(f"{where} must be a schedule of the {self.prefix.rstrip('.')} namespace, "
+                            f"got kind {spec.get('kind')!r}")
         takes = {"dtype", *(p.name for p in FAMILIES[spec["kind"]].params)} if spec["kind"] in FAMILIES else set()
         inherited = {key: context[key] for key in self.inherit if key in takes}
         for key, value in inherited.items():
@@ -191,7 +200,8 @@ class Children(Param):
         except (TypeError, ValueError) as error:
             raise SpecError(f"{where}: {error}", type(error)) from None
         shown = {"kind": family.kind, **params, "dtype": dtype}
-        return {k: v for k, v in shown.items() if k not in self.inherit}, native
+        hidden = {*self.inherit, "kind"} if self.kind else set(self.inherit)
+        return {k: v for k, v in shown.items() if k not in hidden}, native
 
     def natives(self, children: list[dict[str, Any]], context: Mapping[str, Any]) -> tuple[Native, ...]:
         return tuple(self.child(i, spec, context)[1] for i, spec in enumerate(children))

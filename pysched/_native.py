@@ -8,6 +8,7 @@ codes into exceptions. cffi releases the GIL for the duration of each call.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,7 +28,8 @@ def kernel_kind(name: str) -> int:
 
 
 class Descriptor:
-    """A ``psk_schedule``, the parameter arrays it points into and its children."""
+    """A ``psk_schedule``, the parameter arrays it points into and its children
+    (a child built without a dtype has its parent's)."""
 
     __slots__ = ("label", "raises", "struct", "_real", "_integer", "_children", "_child_structs")
 
@@ -35,7 +37,8 @@ class Descriptor:
         self.label, self.raises = label, raises
         self._real = ffi.new("double[]", [float(x) for x in native.real])
         self._integer = ffi.new("int64_t[]", [int(x) for x in native.integer])
-        self._children = [Descriptor(label, child) for child in native.children]
+        self._children = [Descriptor(label, replace(child, dtype=child.dtype or native.dtype))
+                          for child in native.children]
         self._child_structs = ffi.new("psk_schedule[]", len(self._children))
         for i, child in enumerate(self._children):
             self._child_structs[i] = child.struct[0]

@@ -22,6 +22,11 @@ REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
 MAX_COUNT = 2**53
 """Counts of steps (and steps themselves) are exact in float64 up to here."""
 
+MAX_INT32 = 2**31 - 1
+"""The largest count of frameworks that count in int32 (optax, TF's int32 steps)."""
+
+_SHOWN_BOUNDS = {MAX_COUNT: "2**53", MAX_INT32: "2**31 - 1"}
+
 
 class SpecError(Exception):
     """A spec value is wrong; the family adds its kind and raises ``category``.
@@ -56,7 +61,7 @@ def _bound_checks(value: float, gt, ge, lt, le) -> str | None:
         (le, lambda b: value <= b, "<="),
     ):
         if bound is not None and not ok(bound):
-            shown = "2**53" if bound == MAX_COUNT else repr(bound)
+            shown = _SHOWN_BOUNDS.get(bound, repr(bound))
             return f"must be {word} {shown}"
     return None
 
@@ -173,3 +178,35 @@ class ListOf(Param):
         if self.increasing and any(b <= a for a, b in pairwise(items)):
             raise SpecError(f"{self.name} must be strictly increasing, got {items}")
         return items
+
+
+@dataclass(frozen=True)
+class DictOf(Param):
+    """A mapping (or None, as every parameter whose default is None) from ``key``
+    to ``item``, such as optax's ``{step: scale}``; JSON's string keys are read
+    as ``key`` reads them (``"100"`` as the int 100). Kept sorted by key."""
+
+    key: Param = None  # type: ignore[assignment]
+    item: Param = None  # type: ignore[assignment]
+    type_name: ClassVar[str] = "dict"
+
+    def check(self, value: Any, context: Mapping[str, Any]) -> dict[Any, Any]:
+        if not isinstance(value, Mapping):
+            raise wrong_type(self.name, f"a dict of {self.key.type_name} to {self.item.type_name}", value)
+        checked: dict[Any, Any] = {}
+        for raw_key, raw_item in value.items():
+            key = replace(self.key, name=f"a key of {self.name}").check(_parsed_key(raw_key), context)
+            if key in checked:
+                raise SpecError(f"{self.name} gives the key {key!r} twice, got {dict(value)!r}")
+            checked[key] = replace(self.item, name=f"{self.name}[{key!r}]").check(raw_item, context)
+        return dict(sorted(checked.items()))
+
+
+def _parsed_key(key: Any) -> Any:
+    """A JSON object key that spells an int, as that int."""
+    if isinstance(key, str):
+        try:
+            return int(key)
+        except ValueError:
+            return key
+    return key
