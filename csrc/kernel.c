@@ -35,6 +35,9 @@ static const psk_family *const families[PSK_KIND_COUNT] = {
     [PSK_OPTAX_COSINE_DECAY] = &psk_optax_cosine_decay,
     [PSK_OPTAX_PIECEWISE_INTERPOLATE] = &psk_optax_piecewise_interpolate,
     [PSK_OPTAX_JOIN] = &psk_optax_join,
+    [PSK_PYSCHED_SEQUENTIAL] = &psk_pysched_sequential,
+    [PSK_PYSCHED_SCALE] = &psk_pysched_scale,
+    [PSK_PYSCHED_CLAMP] = &psk_pysched_clamp,
     [PSK_OD_EXPONENTIAL_DECAY_WITH_BURNIN] = &psk_od_exponential_decay_with_burnin,
     [PSK_OD_COSINE_DECAY_WITH_WARMUP] = &psk_od_cosine_decay_with_warmup,
     [PSK_OD_MANUAL_STEPPING] = &psk_od_manual_stepping,
@@ -127,7 +130,7 @@ static int check_at_depth(const psk_schedule *s, int depth)
         if (status != PSK_OK)
             return status;
     }
-    return family->check(s);
+    return family->check != NULL ? family->check(s) : PSK_OK;
 }
 
 int psk_check(const psk_schedule *s)

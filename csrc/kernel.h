@@ -32,10 +32,11 @@ typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
 /* A family's parameter or child count that check() validates itself. */
 #define PSK_VARIABLE (-1)
 
-/* One family: its parameter and child counts; its domain check; either its
- * value at a step (closed forms) or its evaluation over all steps
- * (recurrences, compositions); the steps where the mirrored framework raises,
- * if any; and whether it mirrors TensorFlow's arithmetic (denormals flushed).
+/* One family: its parameter and child counts; its domain check (NULL when
+ * every finite parameter is in the domain); either its value at a step
+ * (closed forms) or its evaluation over all steps (recurrences,
+ * compositions); the steps where the mirrored framework raises, if any; and
+ * whether it mirrors arithmetic that flushes denormals (TensorFlow, XLA).
  * check() sees a descriptor whose counts, pointers and children are valid;
  * at(), raises_at() and eval() see one that passed check(), and steps in
  * [0, PSK_MAX_STEP]. eval() reports a failing step through *bad_index. */
@@ -77,6 +78,7 @@ extern const psk_family psk_torch_step_lr, psk_torch_multi_step_lr, psk_torch_co
     psk_torch_chained_scheduler;
 extern const psk_family psk_optax_constant, psk_optax_polynomial, psk_optax_exponential_decay,
     psk_optax_piecewise_constant, psk_optax_cosine_decay, psk_optax_piecewise_interpolate, psk_optax_join;
+extern const psk_family psk_pysched_sequential, psk_pysched_scale, psk_pysched_clamp;
 extern const psk_family psk_od_exponential_decay_with_burnin, psk_od_cosine_decay_with_warmup,
     psk_od_manual_stepping;
 extern const psk_family psk_hf_constant_with_warmup, psk_hf_linear_with_warmup,

@@ -262,13 +262,7 @@ static int join_check(const psk_schedule *s)
         .flush_denormals = 1,                                                         \
     };
 
-static int always_ok(const psk_schedule *s)
-{
-    (void)s;
-    return PSK_OK;
-}
-
-OPTAX_FAMILY(psk_optax_constant, 1, 0, always_ok, constant_at)
+OPTAX_FAMILY(psk_optax_constant, 1, 0, NULL, constant_at)
 OPTAX_FAMILY(psk_optax_polynomial, 3, 3, polynomial_check, polynomial_at)
 OPTAX_FAMILY(psk_optax_exponential_decay, 3, 4, exponential_decay_check, exponential_decay_at)
 OPTAX_FAMILY(psk_optax_piecewise_constant, PSK_VARIABLE, PSK_VARIABLE, piecewise_constant_check,

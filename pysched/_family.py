@@ -25,13 +25,21 @@ DTYPES = ("float32", "float64")
 class Native:
     """A kernel descriptor: the kind ``PSK_<kind>`` of csrc/psk.h, its numbers in
     the order its C family function documents, the schedules it composes, and
-    its dtype (filled in by the family)."""
+    its dtype and where its framework raises (filled in by the family)."""
 
     kind: str
     real: tuple[float, ...] = ()
     integer: tuple[int, ...] = ()
     children: tuple[Native, ...] = ()
     dtype: str = ""
+    raises: str = ""
+
+    def reasons_to_raise(self) -> list[str]:
+        """Where the frameworks of this schedule and its children raise."""
+        reasons = [self.raises] if self.raises else []
+        for child in self.children:
+            reasons += [reason for reason in child.reasons_to_raise() if reason not in reasons]
+        return reasons
 
 
 class Params(Mapping[str, Any]):
@@ -80,7 +88,7 @@ class Family:
         try:
             dtype = self._checked_dtype(given.get("dtype", self.dtype))
             params = Params(self._checked_values(given, dtype), dtype)
-            return params, dtype, replace(self.lower(params), dtype=dtype)
+            return params, dtype, replace(self.lower(params), dtype=dtype, raises=self.raises)
         except SpecError as error:
             raise error.category(f"{self.kind}: {error}") from None
 
@@ -176,9 +184,9 @@ class Children(Param):
             raise wrong_type(self.name, "a non-empty list of specs", value)
         return [self.child(index, spec, context)[0] for index, spec in enumerate(value)]
 
-    def child(self, index: int, spec: Any, context: Mapping[str, Any]) -> tuple[dict[str, Any], Native]:
+    def child(self, index: int | None, spec: Any, context: Mapping[str, Any]) -> tuple[dict[str, Any], Native]:
         """The child's spec as to_dict shows it (without inherited keys), and its descriptor."""
-        where = f"{self.name}[{index}]"
+        where = self.name if index is None else f"{self.name}[{index}]"
         if not isinstance(spec, Mapping):
             raise wrong_type(where, f"the parameters of a {self.kind}" if self.kind else
                              "a spec (a mapping with a 'kind')", spec)
@@ -205,3 +213,16 @@ class Children(Param):
 
     def natives(self, children: list[dict[str, Any]], context: Mapping[str, Any]) -> tuple[Native, ...]:
         return tuple(self.child(i, spec, context)[1] for i, spec in enumerate(children))
+
+
+@dataclass(frozen=True)
+class Child(Children):
+    """The one schedule a composition transforms: a spec."""
+
+    type_name: ClassVar[str] = "spec"
+
+    def check(self, value: Any, context: Mapping[str, Any]) -> dict[str, Any]:
+        return self.child(None, value, context)[0]
+
+    def native(self, spec: dict[str, Any], context: Mapping[str, Any]) -> Native:
+        return self.child(None, spec, context)[1]

@@ -33,8 +33,8 @@ class Descriptor:
 
     __slots__ = ("label", "raises", "struct", "_real", "_integer", "_children", "_child_structs")
 
-    def __init__(self, label: str, native: Native, raises: str = ""):
-        self.label, self.raises = label, raises
+    def __init__(self, label: str, native: Native):
+        self.label, self.raises = label, "; ".join(native.reasons_to_raise())
         self._real = ffi.new("double[]", [float(x) for x in native.real])
         self._integer = ffi.new("int64_t[]", [int(x) for x in native.integer])
         self._children = [Descriptor(label, replace(child, dtype=child.dtype or native.dtype))

@@ -72,7 +72,7 @@ def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, **params: Any)
     if isinstance(spec, Schedule):
         return spec
     family, checked, dtype, native = resolve_spec(spec)
-    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native, family.raises))
+    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native))
 
 
 def families() -> dict[str, Family]:

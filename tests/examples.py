@@ -67,6 +67,12 @@ EXAMPLES = {
                                   "transition_steps": 500},
                                  {"kind": "optax.cosine_decay", "init_value": 0.1, "decay_steps": 9500}],
                    "boundaries": [500]},
+    "pysched.sequential": {"schedules": [
+        {"kind": "optax.linear", "init_value": 0.0, "end_value": 0.1, "transition_steps": 500},
+        {"kind": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": 9500, "closed_form": True}], "boundaries": [500]},
+    "pysched.scale": {"schedule": {"kind": "keras.CosineDecay", "initial_learning_rate": 1.0, "decay_steps": 10000},
+                      "factor": 0.3},
+    "pysched.clamp": {"schedule": {"kind": "torch.ExponentialLR", "lr": 0.1, "gamma": 0.999}, "min_value": 1e-3},
     "seed.exponential_decay_with_burnin": {"initial_learning_rate": 0.01, "decay_steps": 1000, "decay_rate": 0.96,
                                            "burnin_steps": 200},
     "seed.constant_warmup": {"init_lr": 0.1, "warmup_steps": 2500},

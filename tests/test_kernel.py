@@ -5,7 +5,10 @@ import math
 import numpy as np
 import pytest
 
+import pysched
 from pysched._kernel import ffi, lib
+
+from examples import EXAMPLES, spec
 
 NULL = ffi.NULL
 
@@ -115,3 +118,64 @@ def test_every_status_has_a_message():
     messages = {ffi.string(lib.psk_strerror(code)).decode() for code in codes}
     assert len(messages) == len(codes) and "unknown status" not in messages
     assert ffi.string(lib.psk_strerror(-1)) == ffi.string(lib.psk_strerror(1000)) == b"unknown status"
+
+
+EXTREME_REALS = (0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e-300, 1e300, -1e300, 2.0**31, 2.0**63, math.nan, math.inf)
+EXTREME_INTS = (0, 1, -1, 2, 7, 2**31 - 1, 2**31, 2**53, 2**63 - 1, -(2**63))
+FUZZ_STEPS = np.array([0, 1, 2, 3, 100, 4097, 3, 0], dtype=np.int64)
+
+
+def random_descriptor(rng, depth=0):
+    """Any kind, any counts, extreme numbers, sometimes children: what a buggy caller might pass."""
+    real = [EXTREME_REALS[i] for i in rng.integers(len(EXTREME_REALS), size=rng.integers(0, 7))]
+    integer = [EXTREME_INTS[i] for i in rng.integers(len(EXTREME_INTS), size=rng.integers(0, 7))]
+    s = descriptor(kind=int(rng.integers(0, lib.PSK_KIND_COUNT + 1)), dtype=int(rng.integers(0, 3)), real=real,
+                   integer=integer)
+    if depth < 2 and rng.random() < 0.3:
+        children = ffi.new("psk_schedule[]", int(rng.integers(1, 4)))
+        for i in range(len(children)):
+            children[i] = random_descriptor(rng, depth + 1)[0]
+        KEEP_ALIVE.append(children)
+        s.children, s.n_children = children, len(children)
+    return s
+
+
+def mutated(original, rng):
+    """A valid descriptor's counts and kinds, with some numbers swapped for extremes."""
+    def pick(values, extremes):
+        return [extremes[rng.integers(len(extremes))] if rng.random() < 0.3 else v for v in values]
+
+    real = pick([original.real[i] for i in range(original.n_real)], EXTREME_REALS)
+    integer = pick([original.integer[i] for i in range(original.n_int)], EXTREME_INTS)
+    s = descriptor(kind=original.kind, dtype=original.dtype, real=real, integer=integer)
+    if original.n_children:
+        children = ffi.new("psk_schedule[]", original.n_children)
+        for i in range(original.n_children):
+            children[i] = mutated(original.children[i], rng)[0]
+        KEEP_ALIVE.append(children)
+        s.children, s.n_children = children, original.n_children
+    return s
+
+
+def assert_status_is_honest(s):
+    status, bad, out = evaluate(s, FUZZ_STEPS, out_dtype=lib.PSK_FLOAT64)
+    if status == lib.PSK_OK:
+        assert np.isfinite(out).all()
+    elif status in (lib.PSK_E_NONFINITE, lib.PSK_E_RAISES):
+        assert 0 <= bad < len(FUZZ_STEPS)
+    return status
+
+
+def test_no_descriptor_crashes_the_kernel():
+    rng = np.random.default_rng(2026)
+    statuses = {assert_status_is_honest(random_descriptor(rng)) for _ in range(5_000)}
+    assert {lib.PSK_E_KIND, lib.PSK_E_DTYPE, lib.PSK_E_PARAM_COUNT} <= statuses
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_no_extreme_parameter_crashes_a_family(kind):
+    rng = np.random.default_rng(sorted(EXAMPLES).index(kind))
+    schedule = pysched.schedule(spec(kind))  # owns the descriptor's memory
+    valid = schedule._descriptor.struct
+    statuses = {assert_status_is_honest(mutated(valid, rng)) for _ in range(2_000)}
+    assert lib.PSK_OK in statuses

@@ -1,3 +1,3 @@
 """The family table, one module per namespace; importing them registers the families."""
 
-from . import hf, keras, od, optax, seed, tf1, torch  # noqa: F401
+from . import hf, keras, od, optax, pysched, seed, tf1, torch  # noqa: F401
