@@ -1,6 +1,6 @@
-"""Every family at 10**3, 10**5 and 10**6 steps: pysched, the numpy formula a user
-would write, and (at 10**3) the framework stepped the way schedules are
-previewed today. Each row records values/s and its speed-up over numpy, timed in
+"""The families with a numpy formula (numpy_formulas.py) at 10**3, 10**5 and
+10**6 steps: pysched, the numpy formula a user would write, and (at 10**3) the
+framework stepped the way schedules are previewed today. Each row records values/s and its speed-up over numpy, timed in
 the same run; correctness is checked outside the timed region and recorded.
 
     pytest benchmarks --benchmark-only     (benchmarks are not in the test run)
@@ -20,7 +20,7 @@ from numpy_formulas import FORMULAS
 
 SIZES = [10**3, 10**5, 10**6]
 FRAMEWORK_SIZE = 10**3
-KINDS = sorted(EXAMPLES)
+KINDS = sorted(FORMULAS)
 _numpy_seconds: dict = {}
 
 

@@ -103,6 +103,7 @@ KERAS_VARIANTS = {
         ("float boundaries", {"boundaries": [99.7, 1000.2], "values": [0.1, 0.01, 0.001]}),
         ("float64,far", {"boundaries": [2500, 2**31 + 7, 2**40], "values": [0.3, 0.2, 0.1, 0.05],
                          "dtype": "float64"}),
+        ("subnormal value", {"boundaries": [10], "values": [0.1, 1e-40]}),
     ],
     "keras.PolynomialDecay": [
         ("linear", {"initial_learning_rate": 0.1, "decay_steps": 1000, "end_learning_rate": 0.001}),

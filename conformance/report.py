@@ -116,7 +116,8 @@ def markdown(report: dict) -> str:
                  case["known_difference"] and f"known difference: {case['known_difference']}")
         note = "".join(f" ({text})" for text in notes if text)
         fails = (f"; the oracle fails at {case['oracle_failing_steps']} steps from {case['first_oracle_failure']}, "
-                 "where pysched raises" if case["oracle_failing_steps"] else "")
+                 f"where pysched {'follows the other oracle' if case['known_difference'] else 'raises'}"
+                 if case["oracle_failing_steps"] else "")
         parameters = ", ".join(f"{k}={v!r}" for k, v in case["spec"].items() if k != "kind")
         lines.append(f"| `{case['id']}`{note}{fails} | {parameters} | {framework(case['versions'])} | "
                      f"{case['steps_checked']:,} | {case['max_ulp']} | {case['differing_steps']} | {shown} | "
