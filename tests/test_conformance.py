@@ -35,4 +35,5 @@ def test_conformance(case, oracle_runs):
     if result.verdict == "unavailable" and not REQUIRE_FRAMEWORKS:
         pytest.skip(result.message)
     assert result.verdict == "pass", result.message
-    assert result.steps_checked >= 3000
+    refused_whole = (case.raises or case.known) and result.max_ulp is None  # the oracle fails for the spec
+    assert refused_whole or result.steps_checked >= 3000
