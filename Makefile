@@ -1,11 +1,15 @@
 # The README's two commands, `make conformance` and `make test`, each set up
 # .venv (the package, built in place, and the pinned frameworks) and run.
+# `make test FRAMEWORKS=` runs the same suite in .venv-offline, with numpy and
+# cffi only: every case is then checked against the recorded traces, and the
+# live-oracle cases are skipped.
 PYTHON ?= python3
-VENV ?= .venv
+FRAMEWORKS ?= yes
+VENV ?= .venv$(if $(FRAMEWORKS),,-offline)
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: conformance test bench clean
+.PHONY: conformance record test bench clean
 
 # The TF Object Detection API's last PyPI build pins TensorFlow 2.8 and a stack of
 # heavy packages; the oracle, its utils/learning_schedules.py, needs only
@@ -15,18 +19,24 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 $(INSTALLED): pyproject.toml setup.py build.py $(wildcard csrc/*.c csrc/*.h)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) -e '.[frameworks,test,bench]'
-	$(PIP) --no-deps $(OBJECT_DETECTION)
+	$(PIP) -e '.[$(if $(FRAMEWORKS),frameworks$(comma))test,bench]'
+	$(if $(FRAMEWORKS),$(PIP) --no-deps $(OBJECT_DETECTION))
 	touch $@
+
+comma := ,
 
 conformance: $(INSTALLED)
 	$(PY) -m conformance
 
+# Re-record the pinned frameworks' traces (conformance/traces/sets/pinned.json).
+record: $(INSTALLED)
+	$(PY) -m conformance record
+
 test: $(INSTALLED)
-	PYSCHED_REQUIRE_FRAMEWORKS=1 $(PY) -m pytest
+	PYSCHED_REQUIRE_FRAMEWORKS=$(if $(FRAMEWORKS),1,0) $(PY) -m pytest
 
 bench: $(INSTALLED)
 	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=benchmarks/results.json
 
 clean:
-	rm -rf $(VENV) build *.egg-info pysched/_kernel.* csrc/*.o
+	rm -rf .venv .venv-offline build *.egg-info pysched/_kernel.* csrc/*.o

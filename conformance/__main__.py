@@ -1,7 +1,12 @@
 """``python -m conformance``: run the oracles, compare pysched, write the report.
 
-Exits 0 when every case passes, 1 when any fails or errs, 2 when a selected
-framework is not installed (unless --allow-missing).
+    python -m conformance [run] [options]     compare pysched with the live oracles
+    python -m conformance record [options]    store the oracles' traces as a trace set
+    python -m conformance diff A B            compare two recorded trace sets
+
+``run`` exits 0 when every case passes, 1 when any fails or errs, 2 when a
+selected framework is not installed (unless --allow-missing). ``diff`` exits 1
+when the sets differ.
 """
 
 from __future__ import annotations
@@ -12,36 +17,57 @@ import sys
 import time
 from pathlib import Path
 
-from . import report
-from .cases import DRIVERS, all_cases
+from . import diff, report, traces
+from .cases import DRIVERS, Case, all_cases
 from .compare import compare
 from .runner import run_oracles
 
-DEFAULT_REPORT = Path(__file__).resolve().parent / "reports" / "latest"
+REPORTS = Path(__file__).resolve().parent / "reports"
+COMMANDS = ("run", "record", "diff")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("run", help="compare pysched with the live oracles (the default)")
+    _selection(run)
+    run.add_argument("--steps", type=int, metavar="N",
+                     help="check at most N contiguous steps per case (far steps are kept)")
+    run.add_argument("--report", type=Path, default=REPORTS / "latest", help="report folder")
+    run.add_argument("--allow-missing", action="store_true",
+                     help="report cases of missing frameworks as unavailable instead of failing")
+    run.add_argument("--list", action="store_true", help="list the selected cases and exit")
+    record = commands.add_parser("record", help="store the live oracles' traces under conformance/traces")
+    _selection(record)
+    record.add_argument("--name", default=traces.REFERENCE,
+                        help=f"the trace set, e.g. torch-2.14.1 (default: {traces.REFERENCE})")
+    compared = commands.add_parser("diff", help="compare two recorded trace sets")
+    compared.add_argument("a", help="a trace set name (conformance/traces/sets/<name>.json)")
+    compared.add_argument("b", help="the other trace set")
+    compared.add_argument("--report", type=Path, help="folder for diff.json and diff.md "
+                          "(default: conformance/reports/diff/<a>--<b>)")
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["run", *argv]
+    return parser.parse_args(argv)
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
     drivers = sorted(set(DRIVERS.values()))
     parser.add_argument("--frameworks", nargs="+", choices=drivers, default=drivers,
                         help="drivers to run (default: all)")
     parser.add_argument("--cases", nargs="+", default=["*"], metavar="PATTERN",
                         help="glob patterns on case ids, e.g. 'seed.*' or '*@keras3'")
-    parser.add_argument("--steps", type=int, metavar="N",
-                        help="check at most N contiguous steps per case (far steps are kept)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help="report folder")
     parser.add_argument("--jobs", type=int, default=2, help="driver processes at a time")
-    parser.add_argument("--allow-missing", action="store_true",
-                        help="report cases of missing frameworks as unavailable instead of failing")
-    parser.add_argument("--list", action="store_true", help="list the selected cases and exit")
-    return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    cases = [c for c in all_cases() if c.driver in args.frameworks
-             and any(fnmatch.fnmatchcase(c.id, pattern) for pattern in args.cases)]
+def selected(args: argparse.Namespace) -> list[Case]:
+    return [c for c in all_cases() if c.driver in args.frameworks
+            and any(fnmatch.fnmatchcase(c.id, pattern) for pattern in args.cases)]
+
+
+def run(args: argparse.Namespace) -> int:
+    cases = selected(args)
     if args.list:
         print("\n".join(c.id for c in cases))
         return 0
@@ -60,6 +86,38 @@ def main(argv: list[str] | None = None) -> int:
     if summary["fail"] or summary["error"]:
         return 1
     return 2 if summary["unavailable"] and not args.allow_missing else 0
+
+
+def record(args: argparse.Namespace) -> int:
+    cases = selected(args)
+    started = time.monotonic()
+    runs = run_oracles(cases, jobs=args.jobs)
+    command = " ".join(["python -m conformance", *sys.argv[1:]])
+    recorded = traces.record(args.name, cases, runs, command)
+    for path in traces.unused_values():
+        path.unlink()
+    missing = sorted({runs[c.id].unavailable for c in cases if runs[c.id].unavailable})
+    size = sum(path.stat().st_size for path in traces.ROOT.rglob("*") if path.is_file())
+    print(f"recorded {len(cases) - sum(bool(runs[c.id].unavailable) for c in cases)} cases as "
+          f"{recorded.describe()} ({time.monotonic() - started:.0f} s); conformance/traces holds "
+          f"{size / 2**20:.2f} MiB")
+    for message in missing:
+        print(f"not recorded: {message}", file=sys.stderr)
+    return 2 if missing else 0
+
+
+def compare_sets(args: argparse.Namespace) -> int:
+    drift = diff.diff_sets(traces.load(args.a), traces.load(args.b))
+    folder = args.report or REPORTS / "diff" / f"{args.a}--{args.b}"
+    diff.write(drift, folder)
+    summary = ", ".join(f"{count} {status}" for status, count in drift["summary"].items())
+    print(f"{args.a} vs {args.b}: {summary}. Report: {folder}/diff.md")
+    return 1 if any(row["status"] in diff.CHANGED for row in drift["cases"]) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    return {"run": run, "record": record, "diff": compare_sets}[args.command](args)
 
 
 if __name__ == "__main__":

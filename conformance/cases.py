@@ -28,6 +28,10 @@ DRIVERS = {
     "python": "python",
     "optax": "optax",
     "optax.jit": "optax",
+    "torch.resume": "torch",
+    "torch.last_epoch": "torch",
+    "keras3.resume": "keras3",
+    "tf_keras.resume": "tf_keras",
 }
 
 
@@ -64,6 +68,12 @@ class Case:
     known: str = ""
     groups: tuple[float, ...] = ()
     """Several param groups, one lr each: the oracle's trace has a row per group."""
+    resume_at: int = 0
+    """The oracle is interrupted before this step and resumed the framework's
+    documented way (a ``*.resume`` or ``*.last_epoch`` oracle)."""
+    differs: str = ""
+    """The oracle's values differ from pysched's, for this documented reason (a
+    framework defect, such as a resume that loses state); checked strictly."""
 
     def __post_init__(self):
         if self.ulp and not self.reason:
@@ -78,6 +88,13 @@ class Case:
     @property
     def driver(self) -> str:
         return DRIVERS[self.oracle]
+
+    def job(self) -> dict:
+        """What the driver needs: the spec, with the harness's own settings."""
+        extra = {"groups": list(self.groups)} if self.groups else {}
+        if self.resume_at:
+            extra["resume_at"] = self.resume_at
+        return {**self.spec, **extra}
 
     @property
     def id(self) -> str:
@@ -719,5 +736,43 @@ def _seed003() -> list[Case]:
     return cases
 
 
+RESUME_AT = 1001
+# Where a framework's documented resume does not continue an uninterrupted run.
+SEED003_STATE = ("seed 003's class keeps its decay in Python attributes, which restoring the optimizer's "
+                 "iterations does not bring back: the resumed run starts its decay over")
+RESUME_DIFFERS = {
+    ("torch.SequentialLR", "torch.last_epoch"):
+        "SequentialLR's constructor resets every group's lr to its initial_lr, so built with last_epoch=k-1 (its "
+        "schedulers too) it restarts the chainable decay from the base lr",
+    ("seed.ExponentialDecay", "keras3.resume"): SEED003_STATE,
+    ("seed.PiecewiseConstantDecay", "keras3.resume"): SEED003_STATE,
+}
+
+
+def _resumed(spec: dict, oracle: str, label: str) -> Case:
+    return Case(spec, oracle, Steps(3001), f"{label},resumed at {RESUME_AT}", resume_at=RESUME_AT,
+                differs=RESUME_DIFFERS.get((spec["kind"], oracle), ""))
+
+
+def _resume() -> list[Case]:
+    """A run interrupted at RESUME_AT and resumed the framework's documented way
+    must go on as the uninterrupted run (pysched's values): torch's
+    ``load_state_dict`` and ``last_epoch``, Keras's restored ``iterations``."""
+    cases = []
+    for kind, variants in {**TORCH_VARIANTS, **HF_VARIANTS}.items():
+        label, params = variants[0]
+        cases += [_resumed({"kind": kind, **params}, oracle, label) for oracle in ("torch.resume", "torch.last_epoch")]
+    cases += [_resumed(case.spec, "torch.resume", case.label) for case in _seed001()
+              if case.kind in ("seed.warmup_lr_scheduler", "seed.lf") and "start_epoch" not in case.spec][:2]
+    for kind, variants in KERAS_VARIANTS.items():
+        label, params = variants[0]
+        cases += [_resumed({"kind": kind, **params}, oracle, label) for oracle in ("keras3.resume", "tf_keras.resume")]
+    for case in _seed003():
+        if case.oracle == "keras3" and case.label in ("int period, floor", "every 3, floor", "past decay_step, floor"):
+            cases.append(_resumed(case.spec, "keras3.resume", case.label))
+    return cases
+
+
 def all_cases() -> list[Case]:
-    return _keras() + _tf1() + _od() + _hf() + _torch() + _optax() + _seed000() + _seed001() + _seed002() + _seed003()
+    return (_keras() + _tf1() + _od() + _hf() + _torch() + _optax() + _seed000() + _seed001() + _seed002()
+            + _seed003() + _resume())

@@ -53,6 +53,8 @@ def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
                       versions=run.versions)
     result = _distances(case, np.tile(valid, len(groups)), actual.ravel(), expected[:, finite].ravel())
     result.versions = run.versions
+    if case.differs:
+        return _expected_difference(result, case)
     if len(failing):
         result.oracle_failures, result.first_failure = len(failing), int(failing[0])
         if case.known:
@@ -84,6 +86,17 @@ def _expected_failure(case: Case, run: OracleRun) -> Result:
         result.verdict = "pass"
         result.message = f"as expected, the oracle fails ({case.raises or case.known})" + (
             f"; pysched raises: {refused}" if refused else "; pysched follows the other oracle")
+    return result
+
+
+def _expected_difference(result: Result, case: Case) -> Result:
+    """The oracle must differ from pysched (a documented framework defect)."""
+    if result.differing == 0:
+        result.verdict = "fail"
+        result.message = f"the oracle was expected to differ ({case.differs}) and did not"
+    else:
+        result.verdict = "pass"
+        result.message = f"As expected, the oracle differs: {case.differs}\n{result.message}"
     return result
 
 

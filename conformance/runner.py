@@ -20,8 +20,10 @@ from .drivers import MISSING_FRAMEWORK
 ROOT = Path(__file__).resolve().parent.parent
 
 # Each driver's environment: TensorFlow quiet, and the Keras it is meant to see.
+# These are defaults: a variable set in the caller's environment wins (KERAS_BACKEND=jax
+# runs the keras3 driver on JAX).
 DRIVER_ENV = {
-    "keras3": {"KERAS_BACKEND": "tensorflow", "TF_USE_LEGACY_KERAS": "0"},
+    "keras3": {"KERAS_BACKEND": "tensorflow", "TF_USE_LEGACY_KERAS": "0", "JAX_PLATFORMS": "cpu"},
     "tf_keras": {"TF_USE_LEGACY_KERAS": "1"},
     "tf1": {},
     "torch": {},
@@ -58,10 +60,10 @@ def _run_driver(driver: str, cases: list[Case], stop: int | None) -> dict[str, O
     with tempfile.TemporaryDirectory(prefix=f"pysched-{driver}-") as tmp:
         cases_path, out = Path(tmp, "cases.json"), Path(tmp, "out")
         cases_path.write_text(json.dumps([
-            {"id": c.id, "spec": {**c.spec, "groups": list(c.groups)} if c.groups else c.spec, "oracle": c.oracle,
+            {"id": c.id, "spec": c.job(), "oracle": c.oracle,
              "steps": c.steps.array(stop).tolist()} for c in cases
         ]))
-        env = {**os.environ, **COMMON_ENV, **DRIVER_ENV[driver],
+        env = {**COMMON_ENV, **DRIVER_ENV[driver], **os.environ,
                "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
         done = subprocess.run([sys.executable, "-m", f"conformance.drivers.{driver}", str(cases_path), str(out)],
                               env=env, cwd=ROOT, capture_output=True, text=True)

@@ -5,19 +5,32 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ORACLE_VERSIONS = pytest.StashKey[dict]()
+RECORDED_SET = pytest.StashKey[str]()
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Say how many conformance cases ran against live frameworks, and which."""
-    stats = terminalreporter.stats
-    outcomes = {outcome: sum("test_conformance.py" in report.nodeid for report in stats.get(outcome, ()))
-                for outcome in ("passed", "failed", "skipped")}
-    if not any(outcomes.values()):
+    """Say how many conformance cases ran against recorded traces and against
+    live frameworks, and which."""
+    recorded, live = (_outcomes(terminalreporter.stats, name) for name in ("test_recorded.py", "test_conformance.py"))
+    if not any(recorded.values()) and not any(live.values()):
         return
     terminalreporter.section("conformance")
-    terminalreporter.write_line(", ".join(f"{n} {outcome}" for outcome, n in outcomes.items())
-                                + " conformance cases against live oracles")
-    from conformance.report import framework
+    if any(recorded.values()):
+        terminalreporter.write_line(f"{_counted(recorded)} conformance cases against recorded traces:")
+        terminalreporter.write_line(f"  {config.stash.get(RECORDED_SET, '')}")
+    if any(live.values()):
+        terminalreporter.write_line(f"{_counted(live)} conformance cases against live oracles:")
+        from conformance.report import framework
 
-    for driver, versions in sorted(config.stash.get(ORACLE_VERSIONS, {}).items()):
-        terminalreporter.write_line(f"  {driver}: {framework(versions)} ({versions['libc']}, {versions['machine']})")
+        for driver, versions in sorted(config.stash.get(ORACLE_VERSIONS, {}).items()):
+            terminalreporter.write_line(f"  {driver}: {framework(versions)} ({versions['libc']}, "
+                                        f"{versions['machine']})")
+
+
+def _outcomes(stats: dict, test_file: str) -> dict[str, int]:
+    return {outcome: sum(test_file in report.nodeid for report in stats.get(outcome, ()))
+            for outcome in ("passed", "failed", "skipped")}
+
+
+def _counted(outcomes: dict[str, int]) -> str:
+    return ", ".join(f"{n} {outcome}" for outcome, n in outcomes.items())

@@ -1,35 +1,47 @@
-"""Keras 3 on the TensorFlow backend: its schedules and seed 003's classes, driven
-by ``keras.optimizers.SGD``."""
+"""Keras 3: its schedules and seed 003's classes, driven by ``keras.optimizers.SGD``
+on the backend KERAS_BACKEND names (TensorFlow unless the environment says
+otherwise). Off TensorFlow every case runs eagerly: the ``graph`` cases and seed
+003's TensorFlow classes need TensorFlow."""
 
 import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+BACKEND = os.environ["KERAS_BACKEND"]
+BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 
 from . import Trace, require, serve  # noqa: E402
 
-require("tensorflow", "keras")
+require("keras", BACKEND_MODULES[BACKEND])
+
+import importlib  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
-from ..oracles import seed003  # noqa: E402
-from .keras_common import build_schedule, optimizer_trace  # noqa: E402
+from .keras_common import build_schedule, trace  # noqa: E402
 
 
 def run(spec: dict, steps: np.ndarray) -> Trace:
     if spec.get("optimizer", "keras") != "keras":
         raise ValueError("the keras3 oracle runs optimizer='keras' only")
-    schedule = build_schedule(spec, keras.optimizers.schedules, seed003)
-    variable = keras.Variable(0.0, dtype=spec.get("dtype", "float32"))
-    return optimizer_trace(spec, steps, keras.optimizers.SGD(learning_rate=schedule), variable)
+    if BACKEND != "tensorflow" and (spec.get("execution") == "graph" or spec["kind"].startswith("seed.")):
+        raise ValueError(f"this case needs TensorFlow; the Keras backend is {BACKEND}")
+    seed003 = importlib.import_module("conformance.oracles.seed003") if spec["kind"].startswith("seed.") else None
+    dtype = spec.get("dtype", "float32")
+
+    def make_optimizer():
+        return keras.optimizers.SGD(learning_rate=build_schedule(spec, keras.optimizers.schedules, seed003))
+
+    return trace(spec, steps, make_optimizer, keras.Variable(0.0, dtype=dtype),
+                 keras.ops.convert_to_tensor(-1.0, dtype=dtype))
 
 
 def versions() -> dict:
-    return {"keras": keras.__version__, "tensorflow": tf.__version__, "keras_backend": keras.backend.backend()}
+    backend = importlib.import_module(BACKEND_MODULES[BACKEND])
+    return {"keras": keras.__version__, "keras_backend": BACKEND, BACKEND: backend.__version__}
 
 
-ORACLES = {"keras3": run}
+ORACLES = {"keras3": run, "keras3.resume": run}
 
 if __name__ == "__main__":
     serve(ORACLES, versions)

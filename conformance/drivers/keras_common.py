@@ -1,12 +1,11 @@
 """What the Keras 3 and tf_keras drivers share: building a schedule from a spec
-and recording what an optimizer's updates apply, eagerly or in a tf.function
-(which runs a stretch of consecutive updates in one call, as ``model.fit`` with
-``steps_per_execution`` does)."""
+and recording what an optimizer's updates apply, eagerly (any Keras backend) or
+in a tf.function (which runs a stretch of consecutive updates in one call, as
+``model.fit`` with ``steps_per_execution`` does)."""
 
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
 
 from . import Trace, drive, spec_args
 
@@ -16,7 +15,7 @@ SEED003_ARGS = {
     "seed.CosineDecay": ("initial_lr", "decay_step", "min_lr", "print_step"),
 }
 STATEFUL = set(SEED003_ARGS)
-NOT_API = ("kind", "dtype", "execution", "optimizer")
+NOT_API = ("kind", "dtype", "execution", "optimizer", "resume_at")
 
 
 def build_schedule(spec: dict, schedules, seed003):
@@ -33,31 +32,53 @@ def build_schedule(spec: dict, schedules, seed003):
     return getattr(schedules, name)(**args)
 
 
-def optimizer_trace(spec: dict, steps: np.ndarray, optimizer, variable) -> Trace:
-    """Drive ``optimizer`` (plain SGD) on ``variable`` over the steps and record
+def optimizer_trace(spec: dict, steps: np.ndarray, optimizer, variable, gradient, start: int = 0) -> Trace:
+    """Drive ``optimizer`` (plain SGD) on ``variable`` with ``gradient`` (-1 as
+    the backend's tensor) over the steps, from iteration ``start``, and record
     the learning rate each update applied."""
     dtype = spec.get("dtype", "float32")
-    gradient, zero = tf.constant(-1.0, dtype), tf.constant(0.0, dtype)
 
     def update():
-        variable.assign(zero)
+        variable.assign(0.0)
         optimizer.apply_gradients([(gradient, variable)])
-        return tf.convert_to_tensor(variable)
 
-    run = None
-    if spec.get("execution") == "graph":
-        tf.config.run_functions_eagerly(False)  # seed 003's module turns it on
-        update_once = tf.function(update)
+    def eager(step: int) -> float:
+        update()
+        return np.asarray(variable).item()
 
-        @tf.function
-        def updates(n):
-            applied = tf.TensorArray(dtype, size=n)
-            for i in tf.range(n):
-                applied = applied.write(i, update())
-            return applied.stack()
-
-        update = update_once
-        run = lambda n: updates(tf.constant(n)).numpy().tolist()  # noqa: E731
+    run = graph_updates(update, variable, dtype) if spec.get("execution") == "graph" else None
     jump = None if spec["kind"] in STATEFUL else (lambda step: optimizer.iterations.assign(step))
-    values = drive(steps, lambda step: update().numpy(), jump, run=run)
-    return Trace(np.array(values, dtype=dtype))
+    return Trace(np.array(drive(steps, eager, jump, start, run=run), dtype=dtype))
+
+
+def graph_updates(update, variable, dtype: str):
+    """``run(n)``: n consecutive updates in one tf.function, their applied rates."""
+    import tensorflow as tf
+
+    tf.config.run_functions_eagerly(False)  # seed 003's module turns it on
+
+    @tf.function
+    def updates(n):
+        applied = tf.TensorArray(dtype, size=n)
+        for i in tf.range(n):
+            update()
+            applied = applied.write(i, tf.convert_to_tensor(variable))
+        return applied.stack()
+
+    return lambda n: updates(tf.constant(n)).numpy().tolist()
+
+
+def trace(spec: dict, steps: np.ndarray, make_optimizer, variable, gradient) -> Trace:
+    """The optimizer's updates over the steps; with ``resume_at``, interrupted
+    there and resumed as a restarted program does: a new optimizer with a new
+    schedule object, built, its ``iterations`` restored."""
+    if "resume_at" not in spec:
+        return optimizer_trace(spec, steps, make_optimizer(), variable, gradient)
+    resume_at = spec["resume_at"]
+    before = optimizer_trace(spec, steps[steps < resume_at], make_optimizer(), variable, gradient)
+    optimizer = make_optimizer()
+    if hasattr(optimizer, "build"):
+        optimizer.build([variable])
+    optimizer.iterations.assign(resume_at)
+    after = optimizer_trace(spec, steps[steps >= resume_at], optimizer, variable, gradient, start=resume_at)
+    return Trace(np.concatenate([before.values, after.values]))

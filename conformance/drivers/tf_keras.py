@@ -17,22 +17,24 @@ import tensorflow as tf  # noqa: E402
 import tf_keras  # noqa: E402
 
 from ..oracles import seed003  # noqa: E402
-from .keras_common import build_schedule, optimizer_trace  # noqa: E402
+from .keras_common import build_schedule, trace  # noqa: E402
 
 
 def run(spec: dict, steps: np.ndarray) -> Trace:
     legacy = spec.get("optimizer") == "tf_keras.legacy" or spec["kind"] == "seed.CosineDecay"
     sgd = tf_keras.optimizers.legacy.SGD if legacy else tf_keras.optimizers.SGD
-    schedule = build_schedule(spec, tf_keras.optimizers.schedules, seed003)
-    variable = tf.Variable(0.0, dtype=spec.get("dtype", "float32"))
-    return optimizer_trace(spec, steps, sgd(learning_rate=schedule), variable)
+    def make_optimizer():
+        return sgd(learning_rate=build_schedule(spec, tf_keras.optimizers.schedules, seed003))
+
+    dtype = spec.get("dtype", "float32")
+    return trace(spec, steps, make_optimizer, tf.Variable(0.0, dtype=dtype), tf.constant(-1.0, dtype))
 
 
 def versions() -> dict:
     return {"tf_keras": tf_keras.__version__, "tensorflow": tf.__version__}
 
 
-ORACLES = {"tf_keras": run}
+ORACLES = {"tf_keras": run, "tf_keras.resume": run}
 
 if __name__ == "__main__":
     serve(ORACLES, versions)

@@ -8,6 +8,7 @@ the epoch alone.
 dtype float32 gives the optimizer a float32 tensor lr (and a float32 parameter).
 A case with several groups builds one param group per lr."""
 
+import io
 import warnings
 
 from . import Trace, drive, require, serve
@@ -85,44 +86,33 @@ def apply(optimizer, params, step: int) -> list[float]:
     return applied
 
 
-def run_seed(spec: dict, steps: np.ndarray) -> Trace:
-    kind = spec["kind"]
-    optimizer, params = sgd(spec, [spec["lr0"]])
-    if kind == "seed.warmup_lr_scheduler":
-        scheduler = seed001.warmup_lr_scheduler(optimizer, spec["warmup_iters"], spec["warmup_factor"])
-        return scheduler_trace(spec, steps, optimizer, params, scheduler)
-    if kind == "seed.lf":
-        start_epoch = spec.get("start_epoch", 0)
-        scheduler = seed001.cosine_scheduler(optimizer, spec["epochs"], {"lrf": spec["lrf"]}, start_epoch)
-        return scheduler_trace(spec, steps, optimizer, params, scheduler, start_epoch)
-    raise KeyError(f"no torch oracle for {kind}")
+def seed_scheduler(spec: dict, optimizer, last_epoch: int = -1):
+    """Seed 001's YOLOv3-SPP schedulers, built by the seed's own code (which has no last_epoch)."""
+    if last_epoch != -1:
+        raise ValueError("the seed's code builds its schedulers without last_epoch")
+    if spec["kind"] == "seed.warmup_lr_scheduler":
+        return seed001.warmup_lr_scheduler(optimizer, spec["warmup_iters"], spec["warmup_factor"])
+    return seed001.cosine_scheduler(optimizer, spec["epochs"], {"lrf": spec["lrf"]}, spec.get("start_epoch", 0))
 
 
-NOT_API = ("kind", "dtype", "lr", "closed_form", "groups")
+NOT_API = ("kind", "dtype", "lr", "closed_form", "groups", "resume_at")
 # The stepped lr of these depends on the epoch alone, so setting last_epoch resumes them.
 EPOCH_ONLY = {"CyclicLR", "OneCycleLR"}
 
 
-def build_scheduler(spec: dict, optimizer):
+def torch_scheduler(spec: dict, optimizer, last_epoch: int = -1):
     name = spec["kind"].split(".")[1]
     args = {key: value for key, value in spec.items() if key not in NOT_API}
     if name == "MultiplicativeLR":
         factor = args.pop("lr_lambda")
         args["lr_lambda"] = lambda epoch: factor
     if name in ("SequentialLR", "ChainedScheduler"):
-        args["schedulers"] = [build_scheduler(child, optimizer) for child in args["schedulers"]]
+        args["schedulers"] = [torch_scheduler(child, optimizer, last_epoch) for child in args["schedulers"]]
     if name == "ChainedScheduler":
         return torch.optim.lr_scheduler.ChainedScheduler(args["schedulers"], optimizer)
+    if last_epoch != -1:
+        args["last_epoch"] = last_epoch
     return getattr(torch.optim.lr_scheduler, name)(optimizer, **args)
-
-
-def run_torch(spec: dict, steps: np.ndarray) -> Trace:
-    lrs = spec.get("groups") or [spec.get("lr", 0.1)]
-    optimizer, params = sgd(spec, lrs)
-    scheduler = build_scheduler(spec, optimizer)
-    name = spec["kind"].split(".")[1]
-    return scheduler_trace(spec, steps, optimizer, params, scheduler, closed_form=spec.get("closed_form", False),
-                           jumps=name in EPOCH_ONLY)
 
 
 HF_FUNCTIONS = {
@@ -142,22 +132,69 @@ SEED_WARMUPS = {
 }
 
 
-def run_transformers(spec: dict, steps: np.ndarray) -> Trace:
-    kind, args = spec["kind"], {k: v for k, v in spec.items() if k not in ("kind", "dtype", "lr", "init_lr")}
+def transformers_scheduler(spec: dict, optimizer, last_epoch: int = -1):
+    kind = spec["kind"]
+    args = {k: v for k, v in spec.items() if k not in ("kind", "dtype", "lr", "init_lr", "resume_at")}
     if kind in SEED_WARMUPS:
         kind, renames = SEED_WARMUPS[kind]
         args = {renames.get(k, "num_warmup_steps" if k == "warmup_steps" else k): v for k, v in args.items()}
-    optimizer, params = sgd(spec, [spec.get("lr", spec.get("init_lr"))])
-    scheduler = getattr(transformers, HF_FUNCTIONS[kind])(optimizer, **args)
-    return scheduler_trace(spec, steps, optimizer, params, scheduler)
+    return getattr(transformers, HF_FUNCTIONS[kind])(optimizer, **args, last_epoch=last_epoch)
+
+
+def scheduler_for(spec: dict):
+    """The function that builds this spec's scheduler on an optimizer (and a last_epoch)."""
+    if spec["kind"].startswith("hf.") or spec["kind"] in SEED_WARMUPS:
+        return transformers_scheduler
+    return seed_scheduler if spec["kind"].startswith("seed.") else torch_scheduler
+
+
+def base_lrs(spec: dict) -> list[float]:
+    return spec.get("groups") or [spec.get("lr", spec.get("init_lr", spec.get("lr0", 0.1)))]
+
+
+def run(spec: dict, steps: np.ndarray) -> Trace:
+    optimizer, params = sgd(spec, base_lrs(spec))
+    scheduler = scheduler_for(spec)(spec, optimizer)
+    lambda_lr = not spec["kind"].startswith("torch.")  # transformers' and the seed's: epoch alone
+    return scheduler_trace(spec, steps, optimizer, params, scheduler, start=spec.get("start_epoch", 0),
+                           closed_form=spec.get("closed_form", False),
+                           jumps=lambda_lr or spec["kind"].split(".")[1] in EPOCH_ONLY)
+
+
+def run_resumed(spec: dict, steps: np.ndarray, with_last_epoch: bool) -> Trace:
+    """Stepped up to ``resume_at``, checkpointed (torch.save of both state
+    dicts), then continued by a fresh optimizer and scheduler restored the
+    documented way: ``load_state_dict`` on both, or the optimizer's state and a
+    scheduler built with ``last_epoch=resume_at - 1``."""
+    resume_at, build = spec["resume_at"], scheduler_for(spec)
+    optimizer, params = sgd(spec, base_lrs(spec))
+    scheduler = build(spec, optimizer)
+    before = scheduler_trace(spec, steps[steps < resume_at], optimizer, params, scheduler, jumps=False)
+    checkpoint = io.BytesIO()
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, checkpoint)
+    checkpoint.seek(0)
+    saved = torch.load(checkpoint)
+    optimizer, params = sgd(spec, base_lrs(spec))
+    if with_last_epoch:
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler = build(spec, optimizer, last_epoch=resume_at - 1)
+    else:
+        scheduler = build(spec, optimizer)
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+    after = scheduler_trace(spec, steps[steps >= resume_at], optimizer, params, scheduler, start=resume_at,
+                            jumps=False)
+    failure = "; ".join(text for text in (before.failure, after.failure) if text)
+    return Trace(np.concatenate([before.values, after.values]), failure)
 
 
 def versions() -> dict:
     return {"torch": torch.__version__, "transformers": transformers.__version__}
 
 
-ORACLES = {"torch": lambda spec, steps: (run_seed if spec["kind"].startswith("seed.") else run_torch)(spec, steps),
-           "transformers": run_transformers}
+ORACLES = {"torch": run, "transformers": run,
+           "torch.resume": lambda spec, steps: run_resumed(spec, steps, with_last_epoch=False),
+           "torch.last_epoch": lambda spec, steps: run_resumed(spec, steps, with_last_epoch=True)}
 
 if __name__ == "__main__":
     serve(ORACLES, versions)
