@@ -47,3 +47,22 @@ def recorder(name: str, packages: list[str], drivers: list[str], cases: list[str
 
 for _name, _settings in MATRIX.items():
     nox.session(name=_name)(recorder(_name, *_settings))
+
+
+# The comparisons the README reports: what changed between versions and backends.
+DRIFT = [
+    ("torch-2.13.0", "torch-2.14.1"),
+    ("keras-3.10.0", "keras-3.15.1"),
+    ("keras-3.15.1", "keras-3.15.1-jax"),
+    ("keras-3.15.1", "keras-3.15.1-torch"),
+    ("keras-3.15.1", "tf-keras-2.21.0", "--ignore-oracle"),
+    *((name, "pinned") for name in ("torch-2.13.0", "keras-3.15.1", "tf-keras-2.21.0")),
+]
+
+
+@nox.session
+def drift(session: nox.Session) -> None:
+    """compare the recorded sets pairwise (conformance/reports/diff/<a>--<b>/)"""
+    session.install("-e", ".")
+    for a, b, *options in DRIFT:
+        session.run("python", "-m", "conformance", "diff", a, b, *options, success_codes=[0, 1])

@@ -47,6 +47,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     compared.add_argument("b", help="the other trace set")
     compared.add_argument("--report", type=Path, help="folder for diff.json and diff.md "
                           "(default: conformance/reports/diff/<a>--<b>)")
+    compared.add_argument("--ignore-oracle", action="store_true",
+                          help="pair cases by kind and label alone (to compare Keras 3 with tf_keras, say)")
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv = ["run", *argv]
     return parser.parse_args(argv)
@@ -107,7 +109,7 @@ def record(args: argparse.Namespace) -> int:
 
 
 def compare_sets(args: argparse.Namespace) -> int:
-    drift = diff.diff_sets(traces.load(args.a), traces.load(args.b))
+    drift = diff.diff_sets(traces.load(args.a), traces.load(args.b), args.ignore_oracle)
     folder = args.report or REPORTS / "diff" / f"{args.a}--{args.b}"
     diff.write(drift, folder)
     summary = ", ".join(f"{count} {status}" for status, count in drift["summary"].items())

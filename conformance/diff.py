@@ -21,9 +21,12 @@ from .ulp import ulp_distance
 CHANGED = ("differ", "fails in A only", "fails in B only")
 
 
-def diff_sets(a: TraceSet, b: TraceSet) -> dict:
-    rows = [_diff_case(case_id, a.cases.get(case_id), b.cases.get(case_id))
-            for case_id in sorted(set(a.cases) | set(b.cases))]
+def diff_sets(a: TraceSet, b: TraceSet, ignore_oracle: bool = False) -> dict:
+    """Case by case; with ``ignore_oracle``, cases pair up by kind and label
+    alone, so that two frameworks' oracles of a family compare (Keras 3 with
+    tf_keras)."""
+    cases_a, cases_b = _keyed(a, ignore_oracle), _keyed(b, ignore_oracle)
+    rows = [_diff_case(key, cases_a.get(key), cases_b.get(key)) for key in sorted(set(cases_a) | set(cases_b))]
     statuses = sorted({row["status"] for row in rows})
     return {
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -32,6 +35,18 @@ def diff_sets(a: TraceSet, b: TraceSet) -> dict:
         "summary": {status: sum(row["status"] == status for row in rows) for status in statuses},
         "cases": rows,
     }
+
+
+def _keyed(trace_set: TraceSet, ignore_oracle: bool) -> dict[str, Recorded]:
+    if not ignore_oracle:
+        return trace_set.cases
+    keyed: dict[str, Recorded] = {}
+    for case_id, recorded in trace_set.cases.items():
+        key = case_id.rsplit("@", 1)[0]
+        if key in keyed:
+            raise ValueError(f"{trace_set.name} has {key} under two oracles; compare it oracle by oracle")
+        keyed[key] = recorded
+    return keyed
 
 
 def _diff_case(case_id: str, a: Recorded | None, b: Recorded | None) -> dict:
@@ -88,7 +103,7 @@ def markdown(diff: dict) -> str:
             lines.append(f"| `{row['id']}` | {row['status']} | {row.get('differing_steps', '')} | "
                          f"{row.get('max_ulp', '')} | {_first(row)} |")
         lines.append("")
-    others = [row for row in diff["cases"] if row["status"] not in (*CHANGED, "identical")]
+    others = [row for row in diff["cases"] if row["status"] not in (*CHANGED, "identical", "only in A", "only in B")]
     if others:
         lines += ["Not compared:", ""] + [f"- `{row['id']}`: {row['status']}" for row in others] + [""]
     return "\n".join(lines)

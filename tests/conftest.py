@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 
 import pytest
 
@@ -18,6 +19,7 @@ def pytest_terminal_summary(terminalreporter, config):
     if any(recorded.values()):
         terminalreporter.write_line(f"{_counted(recorded)} conformance cases against recorded traces:")
         terminalreporter.write_line(f"  {config.stash.get(RECORDED_SET, '')}")
+        terminalreporter.write_line(f"  families passed: {_families(terminalreporter.stats, 'test_recorded.py')}")
     if any(live.values()):
         terminalreporter.write_line(f"{_counted(live)} conformance cases against live oracles:")
         from conformance.report import framework
@@ -30,6 +32,14 @@ def pytest_terminal_summary(terminalreporter, config):
 def _outcomes(stats: dict, test_file: str) -> dict[str, int]:
     return {outcome: sum(test_file in report.nodeid for report in stats.get(outcome, ()))
             for outcome in ("passed", "failed", "skipped")}
+
+
+def _families(stats: dict, test_file: str) -> str:
+    """'64 (keras 6, tf1 8, ...)': the kinds with a passing case, by namespace."""
+    kinds = {report.nodeid.split("[", 1)[1].split("[", 1)[0] for report in stats.get("passed", ())
+             if test_file in report.nodeid}
+    namespaces = Counter(kind.split(".", 1)[0] for kind in kinds)
+    return f"{len(kinds)} ({', '.join(f'{namespace} {n}' for namespace, n in namespaces.items())})"
 
 
 def _counted(outcomes: dict[str, int]) -> str:

@@ -35,20 +35,38 @@ def build_schedule(spec: dict, schedules, seed003):
 def optimizer_trace(spec: dict, steps: np.ndarray, optimizer, variable, gradient, start: int = 0) -> Trace:
     """Drive ``optimizer`` (plain SGD) on ``variable`` with ``gradient`` (-1 as
     the backend's tensor) over the steps, from iteration ``start``, and record
-    the learning rate each update applied."""
+    the learning rate each update applied; NaN from a far step the framework
+    cannot set ``iterations`` to, until the next one it can."""
     dtype = spec.get("dtype", "float32")
+    failures: dict[int, str] = {}
+    stuck = False
 
     def update():
         variable.assign(0.0)
         optimizer.apply_gradients([(gradient, variable)])
 
     def eager(step: int) -> float:
+        if stuck:
+            return np.nan
         update()
         return np.asarray(variable).item()
 
-    run = graph_updates(update, variable, dtype) if spec.get("execution") == "graph" else None
-    jump = None if spec["kind"] in STATEFUL else (lambda step: optimizer.iterations.assign(step))
-    return Trace(np.array(drive(steps, eager, jump, start, run=run), dtype=dtype))
+    def jump(step: int) -> None:
+        nonlocal stuck
+        try:
+            optimizer.iterations.assign(step)
+            stuck = False
+        except Exception as error:  # the framework's own failure, recorded as the case's
+            failures[step] = f"{type(error).__name__}: {error}"
+            stuck = True
+
+    run = None
+    if spec.get("execution") == "graph":
+        graph_run = graph_updates(update, variable, dtype)
+        run = lambda n: [np.nan] * n if stuck else graph_run(n)  # noqa: E731
+    values = drive(steps, eager, None if spec["kind"] in STATEFUL else jump, start, run=run)
+    failure = "; ".join(f"step {step}: {text}" for step, text in list(failures.items())[:3])
+    return Trace(np.array(values, dtype=dtype), failure)
 
 
 def graph_updates(update, variable, dtype: str):
