@@ -39,7 +39,7 @@ def _families(stats: dict, test_file: str) -> str:
     kinds = {report.nodeid.split("[", 1)[1].split("[", 1)[0] for report in stats.get("passed", ())
              if test_file in report.nodeid}
     namespaces = Counter(kind.split(".", 1)[0] for kind in kinds)
-    return f"{len(kinds)} ({', '.join(f'{namespace} {n}' for namespace, n in namespaces.items())})"
+    return f"{len(kinds)} ({', '.join(f'{namespace} {n}' for namespace, n in sorted(namespaces.items()))})"
 
 
 def _counted(outcomes: dict[str, int]) -> str:
