@@ -9,7 +9,7 @@ VENV ?= .venv$(if $(FRAMEWORKS),,-offline)
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: conformance record test bench clean
+.PHONY: conformance record test bench bench-ci bench-ab clean
 
 # The TF Object Detection API's last PyPI build pins TensorFlow 2.8 and a stack of
 # heavy packages; the oracle, its utils/learning_schedules.py, needs only
@@ -35,8 +35,22 @@ record: $(INSTALLED)
 test: $(INSTALLED)
 	PYSCHED_REQUIRE_FRAMEWORKS=$(if $(FRAMEWORKS),1,0) $(PY) -m pytest
 
+# The benchmarks (not part of the test run): JSON, table.md and chart.png in
+# benchmarks/report/. `bench-ci` is the short pass .ci/run makes after the tests;
+# `bench-ab BASE=ref` times a base commit against the working tree in one job.
+BENCH_REPORT := benchmarks/report
 bench: $(INSTALLED)
-	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=benchmarks/results.json
+	$(PY) -m pytest benchmarks --benchmark-only --benchmark-json=$(BENCH_REPORT)/results.json
+	$(PY) benchmarks/render.py $(BENCH_REPORT)/results.json
+
+bench-ci: $(INSTALLED)
+	PYSCHED_BENCH_SIZES=1000,100000,1000000 $(PY) -m pytest benchmarks --benchmark-only -q \
+		--benchmark-max-time=0.1 --benchmark-json=$(BENCH_REPORT)/results.json
+	$(PY) benchmarks/render.py $(BENCH_REPORT)/results.json
+
+BASE ?= HEAD
+bench-ab: $(INSTALLED)
+	$(PY) benchmarks/ab.py --base $(BASE)
 
 clean:
 	rm -rf .venv .venv-offline build *.egg-info pysched/_kernel.* csrc/*.o

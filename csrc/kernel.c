@@ -231,6 +231,13 @@ int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
     return psk_eval_into(s, steps, n_steps, (psk_out){out, out_dtype}, bad_index);
 }
 
+int psk_eval_at(const psk_schedule *s, int64_t step, double *value)
+{
+    if (value == NULL)
+        return PSK_E_NULL;
+    return psk_eval(s, &step, 1, value, PSK_FLOAT64, 1, NULL);
+}
+
 int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
                   const int64_t *steps, int64_t n_steps,
                   void *out, int32_t out_dtype, int64_t out_len,

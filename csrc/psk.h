@@ -128,6 +128,11 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
                   void *out, int32_t out_dtype, int64_t out_len,
                   int64_t *bad_row, int64_t *bad_index);
 
+/* Evaluate one schedule at one step into *value (a float32 schedule's value
+ * is a float, which a double holds exactly); on PSK_E_NONFINITE *value is the
+ * offending value. */
+int psk_eval_at(const psk_schedule *schedule, int64_t step, double *value);
+
 /* Check a descriptor without evaluating it. */
 int psk_check(const psk_schedule *schedule);
 

@@ -7,6 +7,7 @@ codes into exceptions. cffi releases the GIL for the duration of each call.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -57,9 +58,11 @@ class Descriptor:
             raise _error(status, label, None, None)
 
 
-def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str) -> np.ndarray:
-    """Values of one schedule at contiguous int64 ``steps``, as a new 1-D array."""
-    out = np.empty(steps.size, dtype=dtype)
+def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndarray | None = None) -> np.ndarray:
+    """Values of one schedule at contiguous int64 ``steps``, into ``out`` (a
+    checked 1-D array) or a new 1-D array."""
+    if out is None:
+        out = np.empty(steps.size, dtype=dtype)
     bad_index = ffi.new("int64_t *", -1)
     status = lib.psk_eval(
         descriptor.struct, ffi.from_buffer("int64_t[]", steps), steps.size,
@@ -68,6 +71,21 @@ def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str) -> np.ndarra
     if status != lib.PSK_OK:
         raise _error(status, descriptor.label, steps, bad_index[0], out, descriptor.raises)
     return out
+
+
+_scratch = threading.local()  # one output double per thread for scalar calls (the GIL is released in them)
+
+
+def evaluate_at(descriptor: Descriptor, step: int) -> float:
+    """The value of one schedule at one step in [0, MAX_STEP], as a Python float."""
+    try:
+        value = _scratch.value
+    except AttributeError:
+        value = _scratch.value = ffi.new("double *")
+    status = lib.psk_eval_at(descriptor.struct, step, value)
+    if status:
+        raise _error(status, descriptor.label, np.array([step]), 0, np.array([value[0]]), descriptor.raises)
+    return value[0]
 
 
 def evaluate_many(descriptors: Sequence[Descriptor], steps: np.ndarray, dtype: str) -> np.ndarray:

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _native
 from ._family import FAMILIES, Family, Params, resolve_spec
+from ._native import MAX_STEP
 from ._params import describe
 
 
@@ -46,9 +47,19 @@ class Schedule:
         """The spec with every default filled in; ``schedule(s.to_dict())`` equals ``s``."""
         return copy.deepcopy({"kind": self.kind, **self._params, "dtype": self._dtype})
 
-    def __call__(self, steps: Any) -> float | np.ndarray:
+    def __call__(self, steps: Any, *, out: np.ndarray | None = None) -> float | np.ndarray:
+        """The rate at ``steps``; with ``out`` (a C-contiguous, writable array
+        of ``steps``'s shape and the schedule's dtype), written into it and
+        returned, with no other array allocated when the steps are int64."""
+        if type(steps) is int and out is None and 0 <= steps <= MAX_STEP:
+            return _native.evaluate_at(self._descriptor, steps)
         array, is_scalar = as_steps(steps, self.kind)
-        values = _native.evaluate(self._descriptor, array.ravel(), self._dtype)
+        if out is not None:
+            _check_out(out, array.shape, self._dtype, self.kind)
+        values = _native.evaluate(self._descriptor, array.ravel(), self._dtype,
+                                  None if out is None else out.reshape(-1))
+        if out is not None:
+            return out
         return float(values[0]) if is_scalar else values.reshape(array.shape)
 
     def __eq__(self, other: object) -> bool:
@@ -109,6 +120,17 @@ def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
     if array.dtype.kind in "uf" or array.dtype == object:
         return _whole_numbers(array, label), is_scalar
     raise TypeError(f"{label}: steps must be integers, got {_first_item(array)}")
+
+
+def _check_out(out: Any, shape: tuple[int, ...], dtype: str, label: str) -> None:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{label}: out must be a numpy array, got {type(out).__name__}")
+    if out.dtype != np.dtype(dtype):
+        raise TypeError(f"{label}: out must have dtype {dtype}, got {out.dtype}")
+    if out.shape != shape:
+        raise ValueError(f"{label}: out must have the steps' shape {shape}, got {out.shape}")
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"{label}: out must be C-contiguous and writable")
 
 
 def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The Python API of SPEC section 3."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -80,6 +81,40 @@ def test_non_contiguous_steps():
     schedule = pysched.schedule(spec("seed.cosine_warmup"))
     steps = np.arange(40000)[::7]
     np.testing.assert_array_equal(schedule(steps), schedule(steps.copy()))
+
+
+def test_out_receives_the_values_in_place():
+    schedule = pysched.schedule(spec("keras.CosineDecay"))
+    grid = STEPS.reshape(4, 4)
+    out = np.full((4, 4), np.nan, dtype=np.float32)
+    assert schedule(grid, out=out) is out
+    np.testing.assert_array_equal(out, schedule(grid))
+
+
+@pytest.mark.parametrize("out, error, message", [
+    ([0.0] * 16, TypeError, "out must be a numpy array, got list"),
+    (np.empty(16, dtype=np.float64), TypeError, "out must have dtype float32, got float64"),
+    (np.empty(15, dtype=np.float32), ValueError, r"out must have the steps' shape \(16,\), got \(15,\)"),
+    (np.empty(32, dtype=np.float32)[::2], ValueError, "out must be C-contiguous and writable"),
+    (np.broadcast_to(np.float32(0), (16,)), ValueError, "out must be C-contiguous and writable"),
+], ids=["list", "dtype", "shape", "strided", "read-only"])
+def test_a_bad_out_is_refused(out, error, message):
+    schedule = pysched.schedule(spec("keras.CosineDecay"))
+    with pytest.raises(error, match=f"keras.CosineDecay: {message}"):
+        schedule(STEPS, out=out)
+
+
+@pytest.mark.parametrize("kind, params, step", [
+    ("keras.ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 2.0}, 200),
+    ("torch.OneCycleLR", {"max_lr": 1.0, "total_steps": 100}, 101),
+    ("seed.lf", {"lr0": 0.01, "epochs": 30, "lrf": 0.01}, 2**53 + 1),
+], ids=["inf", "framework raises", "beyond 2**53"])
+def test_a_scalar_step_fails_as_an_array_of_it_does(kind, params, step):
+    schedule = pysched.schedule(kind=kind, **params)
+    with pytest.raises(ValueError) as as_array:
+        schedule([step])
+    with pytest.raises(ValueError, match=re.escape(str(as_array.value))):
+        schedule(step)
 
 
 def test_kind_and_dtype_properties():

@@ -96,6 +96,16 @@ def test_non_finite_results_name_their_index():
     assert (status, bad) == (lib.PSK_E_NONFINITE, 2)
 
 
+def test_eval_at_is_eval_at_one_step():
+    value = ffi.new("double *")
+    assert lib.psk_eval_at(descriptor(), 2500, value) == lib.PSK_OK
+    assert value[0] == evaluate(descriptor(), [2500])[2][0]
+    assert lib.psk_eval_at(descriptor(), -1, value) == lib.PSK_E_STEP
+    assert lib.psk_eval_at(descriptor(), 0, NULL) == lib.PSK_E_NULL
+    assert lib.psk_eval_at(NULL, 0, value) == lib.PSK_E_NULL
+    assert lib.psk_eval_at(descriptor(kind=0), 0, value) == lib.PSK_E_KIND
+
+
 def test_eval_many_checks_rows_and_sizes():
     good = descriptor()
     bad = descriptor(kind=99)

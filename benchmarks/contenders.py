@@ -1,0 +1,73 @@
+"""Each contender of a benchmarked schedule, ready to time: inputs and outputs
+allocated, frameworks traced or compiled, before the timed region. Also the
+values a contender gives, checked against pysched's exact ones outside it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+from peers import Bench
+
+import pysched
+from conformance.ulp import ulp_distance
+
+SIZES = [int(n) for n in os.environ.get("PYSCHED_BENCH_SIZES", "1000,10000,100000,1000000,10000000").split(",")]
+LOOP_SIZE = 1000  # the framework stepped one update at a time: its cost per value does not depend on n
+FILL_VALUE = 0.1
+
+
+def names(bench: Bench) -> list[str]:
+    return ["pysched", "numpy", "torch", *bench.native, *(["loop"] if bench.loop else []), "fill"]
+
+
+def prepare(bench: Bench, contender: str, steps: np.ndarray) -> tuple[Callable[[], object], dict]:
+    """The call to time and what to record about it."""
+    dtype = bench.dtype
+    if contender == "pysched":
+        schedule, out = pysched.schedule(bench.spec), np.empty(steps.size, dtype=dtype)
+        return lambda: schedule(steps, out=out), {}
+    if contender == "numpy":
+        if bench.numpy_best is not None:
+            out = np.empty(steps.size, dtype=dtype)
+            return lambda: bench.numpy_best(steps, out), {"form": bench.numpy_best.__name__}
+        return lambda: bench.formula(np, steps.astype(dtype)), {"form": "one expression"}
+    if contender == "torch":
+        import torch
+
+        tensor, torch_dtype = torch.from_numpy(steps), getattr(torch, dtype)
+        return lambda: bench.formula(torch, tensor.to(torch_dtype)), {}
+    if contender == "loop":
+        return bench.loop(steps.size), {}
+    if contender == "fill":
+        out = np.empty(steps.size, dtype=dtype)
+        return lambda: out.fill(FILL_VALUE), {}
+    builder = bench.native[contender]()
+    call = builder(steps)
+    return call, ({"compile_seconds": builder.compile_seconds} if hasattr(builder, "compile_seconds") else {})
+
+
+def correctness(bench: Bench, values: object, exact: np.ndarray) -> dict:
+    """How far a contender's values are from pysched's exact ones."""
+    got = np.asarray(values).ravel()
+    info = {"contender_dtype": str(got.dtype)}
+    got = got.astype(exact.dtype)
+    if got.shape != exact.shape:
+        return {**info, "max_ulp": None, "note": f"{got.size} values for {exact.size} steps"}
+    scale = np.where(exact == 0, 1.0, np.abs(exact))
+    return {**info, "max_ulp": int(ulp_distance(got, exact).max()) if got.size else 0,
+            "max_relative_error": float(np.max(np.abs(got.astype(np.float64) - exact) / scale)) if got.size else 0.0,
+            "differing_fraction": float(np.mean(got != exact)) if got.size else 0.0}
+
+
+def best_seconds(call: Callable[[], object], budget: float = 0.3, rounds: int = 3) -> float:
+    """The minimum time of ``call`` over at least ``rounds`` runs and ``budget`` seconds."""
+    best, deadline, done = float("inf"), time.perf_counter() + budget, 0
+    while done < rounds or time.perf_counter() < deadline:
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+        done += 1
+    return best
