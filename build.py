@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent
 CSRC = ROOT / "csrc"
 
 # Exactness (SPEC 6): no contraction into FMA and no fast-math, on any flag set.
-EXTRA_COMPILE_ARGS = ["-O2", "-std=c11", "-ffp-contract=off", "-fno-fast-math", "-Wall", "-Wextra"]
+EXTRA_COMPILE_ARGS = ["-O2", "-std=c11", "-pthread", "-ffp-contract=off", "-fno-fast-math", "-Wall", "-Wextra"]
 
 ffibuilder = FFI()
 ffibuilder.cdef((CSRC / "psk.h").read_text())
@@ -23,6 +23,7 @@ ffibuilder.set_source(
     include_dirs=[str(CSRC.relative_to(ROOT))],
     extra_compile_args=EXTRA_COMPILE_ARGS,
     libraries=["m"],
+    extra_link_args=["-pthread"],
 )
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 HEAD = Path(__file__).resolve().parent.parent
-DEFAULT_SELECTION = "pysched"
+DEFAULT_SELECTION = "pysched- or pysched] or evaluate_many"  # pysched's own rows
 
 
 def checkout(base: str, folder: Path) -> Path:

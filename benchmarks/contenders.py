@@ -20,15 +20,16 @@ FILL_VALUE = 0.1
 
 
 def names(bench: Bench) -> list[str]:
-    return ["pysched", "numpy", "torch", *bench.native, *(["loop"] if bench.loop else []), "fill"]
+    return ["pysched", "pysched2", "numpy", "torch", *bench.native, *(["loop"] if bench.loop else []), "fill"]
 
 
 def prepare(bench: Bench, contender: str, steps: np.ndarray) -> tuple[Callable[[], object], dict]:
     """The call to time and what to record about it."""
     dtype = bench.dtype
-    if contender == "pysched":
+    if contender in ("pysched", "pysched2"):
         schedule, out = pysched.schedule(bench.spec), np.empty(steps.size, dtype=dtype)
-        return lambda: schedule(steps, out=out), {}
+        threads = 2 if contender == "pysched2" else 1
+        return lambda: schedule(steps, out=out, threads=threads), {"threads": threads}
     if contender == "numpy":
         if bench.numpy_best is not None:
             out = np.empty(steps.size, dtype=dtype)

@@ -1,5 +1,5 @@
 """Every benchmarked schedule (peers.py) at every size, pysched's exact path
-beside numpy, torch tensor ops, the framework's own schedule on a tensor
+(on one thread and on two) beside numpy, torch tensor ops, the framework's own schedule on a tensor
 (Keras or TF under tf.function, optax under jax.jit), the framework stepped one
 update at a time, and the fill limit (writing one constant into the same
 preallocated array), all in one run.

@@ -1,6 +1,8 @@
 /* pysched kernel: the entry points. They validate everything they are handed
  * and return a status; the families only ever see valid descriptors. */
+#define _POSIX_C_SOURCE 200809L /* pthreads under -std=c11 */
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "kernel.h"
@@ -72,6 +74,7 @@ static const char *const messages[] = {
     [PSK_E_DEPTH] = "composition nested too deep",
     [PSK_E_REPLAY] = "a stepped form would replay more than 2**27 steps",
     [PSK_E_RAISES] = "the mirrored framework raises at a step",
+    [PSK_E_THREADS] = "a thread count outside [1, 64]",
 };
 
 const char *psk_strerror(int status)
@@ -218,9 +221,73 @@ int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_ou
     return status == PSK_OK ? check_finite(out, n, bad_index) : status;
 }
 
-int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
-             void *out, int32_t out_dtype, int64_t out_len, int64_t *bad_index)
+/* A contiguous run of steps evaluated on one thread. */
+typedef struct {
+    const psk_schedule *s;
+    const int64_t *steps;
+    int64_t n;
+    int64_t offset;
+    psk_out out;
+    int status;
+    int64_t bad;
+} chunk;
+
+static void *eval_chunk(void *arg)
 {
+    chunk *c = arg;
+    c->status = psk_eval_into(c->s, c->steps, c->n, c->out, &c->bad);
+    return NULL;
+}
+
+/* The failure a serial evaluation reports: the first step where the framework
+ * raises, else the first failing step. */
+static int first_failure(const chunk *chunks, int32_t count, int64_t *bad_index)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t i = 0; i < count; i++) {
+            int status = chunks[i].status;
+            if (status != PSK_OK && (pass == 1 || status == PSK_E_RAISES)) {
+                if (bad_index != NULL && chunks[i].bad >= 0)
+                    *bad_index = chunks[i].offset + chunks[i].bad;
+                return status;
+            }
+        }
+    }
+    return PSK_OK;
+}
+
+static int eval_parallel(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int32_t threads,
+                         int64_t *bad_index)
+{
+    int64_t count = n / PSK_MIN_CHUNK < threads ? n / PSK_MIN_CHUNK : threads;
+    if (count <= 1 || !psk_is_pointwise(s))
+        return psk_eval_into(s, steps, n, out, bad_index);
+    size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    chunk chunks[PSK_MAX_THREADS];
+    pthread_t ids[PSK_MAX_THREADS];
+    int started[PSK_MAX_THREADS] = {0};
+    for (int64_t i = 0; i < count; i++) {
+        int64_t begin = n / count * i, end = i == count - 1 ? n : n / count * (i + 1);
+        chunks[i] = (chunk){s, steps + begin, end - begin, begin,
+                            {(char *)out.data + (size_t)begin * width, out.dtype}, PSK_OK, -1};
+    }
+    for (int64_t i = 1; i < count; i++)
+        started[i] = pthread_create(&ids[i], NULL, eval_chunk, &chunks[i]) == 0;
+    eval_chunk(&chunks[0]);
+    for (int64_t i = 1; i < count; i++) {
+        if (started[i])
+            pthread_join(ids[i], NULL);
+        else
+            eval_chunk(&chunks[i]); /* no thread to be had: this one does the work */
+    }
+    return first_failure(chunks, (int32_t)count, bad_index);
+}
+
+int psk_eval_threads(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
+                     void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index)
+{
+    if (threads < 1 || threads > PSK_MAX_THREADS)
+        return PSK_E_THREADS;
     int status = psk_check(s);
     if (status == PSK_OK)
         status = check_buffers(steps, n_steps, out, out_dtype, n_steps, out_len);
@@ -228,7 +295,13 @@ int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
         status = check_steps(steps, n_steps, bad_index);
     if (status != PSK_OK)
         return status;
-    return psk_eval_into(s, steps, n_steps, (psk_out){out, out_dtype}, bad_index);
+    return eval_parallel(s, steps, n_steps, (psk_out){out, out_dtype}, threads, bad_index);
+}
+
+int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
+             void *out, int32_t out_dtype, int64_t out_len, int64_t *bad_index)
+{
+    return psk_eval_threads(s, steps, n_steps, out, out_dtype, out_len, 1, bad_index);
 }
 
 int psk_eval_at(const psk_schedule *s, int64_t step, double *value)

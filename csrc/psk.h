@@ -19,7 +19,8 @@ enum {
     PSK_E_NOMEM = 9,       /* an allocation failed */
     PSK_E_DEPTH = 10,      /* composition nested too deep */
     PSK_E_REPLAY = 11,     /* a stepped form would replay more than PSK_MAX_REPLAY steps */
-    PSK_E_RAISES = 12      /* the mirrored framework raises at a step */
+    PSK_E_RAISES = 12,     /* the mirrored framework raises at a step */
+    PSK_E_THREADS = 13     /* a thread count outside [1, PSK_MAX_THREADS] */
 };
 
 /* Arithmetic and output types. */
@@ -97,6 +98,11 @@ enum {
 /* A recursive (stepped) form replays at most this many changing steps per call. */
 #define PSK_MAX_REPLAY 134217728
 
+/* psk_eval_threads uses at most this many threads, and gives each at least
+ * PSK_MIN_CHUNK steps. */
+#define PSK_MAX_THREADS 64
+#define PSK_MIN_CHUNK 32768
+
 /* Steps are exact up to 2**53: every integer up to it is a double. */
 #define PSK_MAX_STEP 9007199254740992
 
@@ -127,6 +133,12 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
                   const int64_t *steps, int64_t n_steps,
                   void *out, int32_t out_dtype, int64_t out_len,
                   int64_t *bad_row, int64_t *bad_index);
+
+/* psk_eval on up to `threads` threads, each evaluating a contiguous run of
+ * steps (closed forms only; recurrences and compositions run on the calling
+ * thread). The values, and the failing index reported, are psk_eval's. */
+int psk_eval_threads(const psk_schedule *schedule, const int64_t *steps, int64_t n_steps,
+                     void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index);
 
 /* Evaluate one schedule at one step into *value (a float32 schedule's value
  * is a float, which a double holds exactly); on PSK_E_NONFINITE *value is the

@@ -7,6 +7,7 @@ codes into exceptions. cffi releases the GIL for the duration of each call.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,6 +18,9 @@ from ._family import Native
 from ._kernel import ffi, lib
 
 MAX_STEP: int = lib.PSK_MAX_STEP
+MAX_THREADS: int = lib.PSK_MAX_THREADS
+DEFAULT_THREADS: int = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+                           MAX_THREADS)
 _DTYPE_CODES = {"float32": lib.PSK_FLOAT32, "float64": lib.PSK_FLOAT64}
 
 
@@ -58,15 +62,16 @@ class Descriptor:
             raise _error(status, label, None, None)
 
 
-def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndarray | None = None) -> np.ndarray:
+def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndarray | None = None,
+             threads: int = 1) -> np.ndarray:
     """Values of one schedule at contiguous int64 ``steps``, into ``out`` (a
-    checked 1-D array) or a new 1-D array."""
+    checked 1-D array) or a new 1-D array, on up to ``threads`` threads."""
     if out is None:
         out = np.empty(steps.size, dtype=dtype)
     bad_index = ffi.new("int64_t *", -1)
-    status = lib.psk_eval(
+    status = lib.psk_eval_threads(
         descriptor.struct, ffi.from_buffer("int64_t[]", steps), steps.size,
-        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size, bad_index,
+        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size, threads, bad_index,
     )
     if status != lib.PSK_OK:
         raise _error(status, descriptor.label, steps, bad_index[0], out, descriptor.raises)

@@ -47,17 +47,20 @@ class Schedule:
         """The spec with every default filled in; ``schedule(s.to_dict())`` equals ``s``."""
         return copy.deepcopy({"kind": self.kind, **self._params, "dtype": self._dtype})
 
-    def __call__(self, steps: Any, *, out: np.ndarray | None = None) -> float | np.ndarray:
+    def __call__(self, steps: Any, *, out: np.ndarray | None = None, threads: int | None = None
+                 ) -> float | np.ndarray:
         """The rate at ``steps``; with ``out`` (a C-contiguous, writable array
         of ``steps``'s shape and the schedule's dtype), written into it and
-        returned, with no other array allocated when the steps are int64."""
+        returned, with no other array allocated when the steps are int64.
+        Closed forms split long arrays between ``threads`` threads (default:
+        one per CPU); the values do not depend on it."""
         if type(steps) is int and out is None and 0 <= steps <= MAX_STEP:
             return _native.evaluate_at(self._descriptor, steps)
         array, is_scalar = as_steps(steps, self.kind)
         if out is not None:
             _check_out(out, array.shape, self._dtype, self.kind)
         values = _native.evaluate(self._descriptor, array.ravel(), self._dtype,
-                                  None if out is None else out.reshape(-1))
+                                  None if out is None else out.reshape(-1), _thread_count(threads, self.kind))
         if out is not None:
             return out
         return float(values[0]) if is_scalar else values.reshape(array.shape)
@@ -120,6 +123,16 @@ def as_steps(steps: Any, label: str) -> tuple[np.ndarray, bool]:
     if array.dtype.kind in "uf" or array.dtype == object:
         return _whole_numbers(array, label), is_scalar
     raise TypeError(f"{label}: steps must be integers, got {_first_item(array)}")
+
+
+def _thread_count(threads: Any, label: str) -> int:
+    if threads is None:
+        return _native.DEFAULT_THREADS
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral):
+        raise TypeError(f"{label}: threads must be an integer, got {threads!r}")
+    if not 1 <= threads <= _native.MAX_THREADS:
+        raise ValueError(f"{label}: threads must be in [1, {_native.MAX_THREADS}], got {threads}")
+    return int(threads)
 
 
 def _check_out(out: Any, shape: tuple[int, ...], dtype: str, label: str) -> None:

@@ -106,6 +106,14 @@ def test_eval_at_is_eval_at_one_step():
     assert lib.psk_eval_at(descriptor(kind=0), 0, value) == lib.PSK_E_KIND
 
 
+@pytest.mark.parametrize("threads", [0, -1, lib.PSK_MAX_THREADS + 1])
+def test_eval_threads_refuses_a_bad_thread_count(threads):
+    out = np.zeros(1, np.float32)
+    steps = np.zeros(1, np.int64)
+    assert lib.psk_eval_threads(descriptor(), ffi.from_buffer("int64_t[]", steps), 1, ffi.from_buffer(out),
+                                lib.PSK_FLOAT32, 1, threads, NULL) == lib.PSK_E_THREADS
+
+
 def test_eval_many_checks_rows_and_sizes():
     good = descriptor()
     bad = descriptor(kind=99)

@@ -3,6 +3,7 @@
 import threading
 
 import numpy as np
+import pytest
 
 import pysched
 
@@ -40,3 +41,51 @@ def test_tensorflow_families_leave_the_thread_floating_point_state_alone():
     pysched.schedule(spec("keras.ExponentialDecay"))(np.arange(10))
     assert pysched.schedule(spec("seed.lf", lr0=tiny))(0) == before == tiny
     assert np.float64(tiny) * 0.5 != 0.0
+
+
+MANY_STEPS = np.arange(5 * 32768 + 11)
+FAILING = [  # a failure in a later chunk than another, and two kinds of failure in one array
+    ({"kind": "keras.ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 1.001},
+     np.arange(200_000)),
+    ({"kind": "torch.OneCycleLR", "max_lr": 1.0, "total_steps": 150_000}, np.arange(200_000)),
+    ({"kind": "torch.OneCycleLR", "max_lr": 1.0, "total_steps": 150_000}, np.arange(200_000)[::-1].copy()),
+]
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_any_thread_count_gives_the_serial_bits(kind):
+    schedule = pysched.schedule(spec(kind))
+    serial = _outcome(schedule, MANY_STEPS, 1)
+    for threads in (2, 3, 7, 64):
+        assert _same(_outcome(schedule, MANY_STEPS, threads), serial), f"{threads} threads"
+
+
+@pytest.mark.parametrize("spec_, steps", FAILING, ids=["overflow", "raises past total_steps", "raises, reversed"])
+def test_threads_report_the_serial_failure(spec_, steps):
+    schedule = pysched.schedule(spec_)
+    serial = _outcome(schedule, steps, 1)
+    assert isinstance(serial, str)
+    for threads in (2, 5):
+        assert _outcome(schedule, steps, threads) == serial
+
+
+@pytest.mark.parametrize("threads, error, message", [
+    (0, ValueError, r"threads must be in \[1, 64\], got 0"),
+    (65, ValueError, r"threads must be in \[1, 64\], got 65"),
+    (True, TypeError, "threads must be an integer, got True"),
+    (2.0, TypeError, "threads must be an integer, got 2.0"),
+])
+def test_a_bad_thread_count_is_refused(threads, error, message):
+    with pytest.raises(error, match=f"seed.lf: {message}"):
+        pysched.schedule(spec("seed.lf"))(MANY_STEPS, threads=threads)
+
+
+def _outcome(schedule, steps, threads):
+    try:
+        return schedule(steps, threads=threads)
+    except ValueError as failure:
+        return str(failure)
+
+
+def _same(a, b):
+    return a == b if isinstance(a, str) or isinstance(b, str) else a.tobytes() == b.tobytes()
