@@ -50,6 +50,19 @@ static double exponential_decay_at(const psk_schedule *s, int64_t step)
     return psk_exponential_decay(s, s->real[2], step);
 }
 
+/* The stair index floor(p), in the schedule's type. */
+static double stair(const psk_schedule *s, int64_t step)
+{
+    if (s->dtype == PSK_FLOAT32)
+        return floor(PSK_TF_DIVIDE(s->integer[1], (float)step, (float)s->real[1]));
+    return floor(PSK_TF_DIVIDE(s->integer[1], (double)step, s->real[1]));
+}
+
+static int64_t exponential_decay_run_end(const psk_schedule *s, int64_t step)
+{
+    return s->integer[0] ? psk_run_end(s, step, stair) : step + 1;
+}
+
 int psk_exponential_decay_check(const psk_schedule *s)
 {
     int ok = s->real[1] > 0 && s->real[2] >= 0 && psk_is_flag(s->integer[0]) && psk_is_flag(s->integer[1]);
@@ -81,6 +94,14 @@ int psk_exponential_decay_check(const psk_schedule *s)
 PIECEWISE_CONSTANT_DECAY(float)
 PIECEWISE_CONSTANT_DECAY(double)
 PSK_BY_DTYPE(piecewise_constant_decay)
+
+int64_t psk_piecewise_run_end(const psk_schedule *s, int64_t step)
+{
+    for (int64_t i = 0; i < s->n_int; i++)
+        if (step <= s->integer[i])
+            return s->integer[i] + 1;
+    return PSK_MAX_STEP + 1;
+}
 
 int psk_piecewise_constant_check(const psk_schedule *s)
 {
@@ -305,12 +326,14 @@ const psk_family psk_keras_exponential_decay = {
     .check = psk_exponential_decay_check,
     .at = exponential_decay_at,
     .flush_denormals = 1,
+    .run_end = exponential_decay_run_end,
 };
 const psk_family psk_keras_piecewise_constant_decay = {
     .n_real = PSK_VARIABLE,
     .n_int = PSK_VARIABLE,
     .check = psk_piecewise_constant_check,
     .at = piecewise_constant_decay_at,
+    .run_end = psk_piecewise_run_end,
     .flush_denormals = 1,
 };
 const psk_family psk_keras_polynomial_decay = {

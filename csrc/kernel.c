@@ -194,16 +194,69 @@ static int check_buffers(const int64_t *steps, int64_t n_steps, const void *out,
     return PSK_OK;
 }
 
+int64_t psk_run_end(const psk_schedule *s, int64_t step, double (*key)(const psk_schedule *s, int64_t step))
+{
+    double k = key(s, step);
+    int64_t same = step, other = PSK_MAX_STEP + 1; /* key(same) == k; other is past the run */
+    for (int64_t span = 1; same < PSK_MAX_STEP; span *= 2) {
+        int64_t probe = span > PSK_MAX_STEP - same ? PSK_MAX_STEP : same + span;
+        if (key(s, probe) != k) {
+            other = probe;
+            break;
+        }
+        same = probe;
+    }
+    while (other - same > 1) {
+        int64_t middle = same + (other - same) / 2;
+        if (key(s, middle) == k)
+            same = middle;
+        else
+            other = middle;
+    }
+    return other;
+}
+
+/* Store value at the indices from i on whose steps lie in [first, end). */
+static int64_t fill_run(psk_out out, const int64_t *steps, int64_t i, int64_t n, int64_t first, int64_t end,
+                        double value)
+{
+    if (out.dtype == PSK_FLOAT32) {
+        float *data = out.data, stored = (float)value;
+        for (; i < n && steps[i] >= first && steps[i] < end; i++)
+            data[i] = stored;
+    } else {
+        double *data = out.data;
+        for (; i < n && steps[i] >= first && steps[i] < end; i++)
+            data[i] = value;
+    }
+    return i;
+}
+
+/* A closed form over the steps: a run of equal values is computed once; the
+ * first step where the framework raises wins over the first non-finite value. */
 static int eval_pointwise(const psk_family *family, const psk_schedule *s, const int64_t *steps,
                           int64_t n, psk_out out, int64_t *bad_index)
 {
-    for (int64_t i = 0; i < n; i++) {
-        if (family->raises_at != NULL && family->raises_at(s, steps[i])) {
+    int64_t non_finite = -1;
+    for (int64_t i = 0; i < n;) {
+        int64_t step = steps[i];
+        if (family->raises_at != NULL && family->raises_at(s, step)) {
             if (bad_index != NULL)
                 *bad_index = i;
             return PSK_E_RAISES;
         }
-        psk_put(out, i, family->at(s, steps[i]));
+        double value = family->at(s, step);
+        if (!isfinite(value) && non_finite < 0)
+            non_finite = i;
+        psk_put(out, i, value);
+        i++;
+        if (family->run_end != NULL && family->raises_at == NULL && i < n && steps[i] >= step)
+            i = fill_run(out, steps, i, n, step, family->run_end(s, step), value);
+    }
+    if (non_finite >= 0) {
+        if (bad_index != NULL)
+            *bad_index = non_finite;
+        return PSK_E_NONFINITE;
     }
     return PSK_OK;
 }
@@ -218,7 +271,7 @@ int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_ou
                                     : family->eval(s, steps, n, out, bad_index);
     if (family->flush_denormals)
         psk_flush_denormals_end(saved);
-    return status == PSK_OK ? check_finite(out, n, bad_index) : status;
+    return status == PSK_OK && family->at == NULL ? check_finite(out, n, bad_index) : status;
 }
 
 /* A contiguous run of steps evaluated on one thread. */

@@ -49,7 +49,22 @@ typedef struct {
     int (*raises_at)(const psk_schedule *s, int64_t step);
     int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
     int flush_denormals;
+    int64_t (*run_end)(const psk_schedule *s, int64_t step);
 } psk_family;
+
+/* A closed form's run_end(s, step), when it has one: the first step after
+ * `step` whose value may differ from step's (at most PSK_MAX_STEP + 1). Every
+ * step in between has step's value, computed once and filled. */
+
+/* kernel.c: run_end for a family whose value depends on the step only through
+ * key(s, step), a non-decreasing function of the step (a stair's index, say):
+ * found by galloping and bisection on the key. */
+int64_t psk_run_end(const psk_schedule *s, int64_t step, double (*key)(const psk_schedule *s, int64_t step));
+
+/* keras.c, shared with tf1.c: run_end of the piecewise constants, whose
+ * strictly increasing boundaries are the integer parameters (step <= b[0]
+ * is the first piece). */
+int64_t psk_piecewise_run_end(const psk_schedule *s, int64_t step);
 
 /* kernel.c: a closed-form family's value at one step (composition's children
  * call their children this way), and whether a schedule has such values. */

@@ -83,6 +83,7 @@ const psk_family psk_tf1_piecewise_constant = {
     .n_int = PSK_VARIABLE,
     .check = psk_piecewise_constant_check,
     .at = piecewise_constant_at,
+    .run_end = psk_piecewise_run_end,
     .flush_denormals = 1,
 };
 const psk_family psk_tf1_linear_cosine_decay = {

@@ -89,3 +89,27 @@ def _outcome(schedule, steps, threads):
 
 def _same(a, b):
     return a == b if isinstance(a, str) or isinstance(b, str) else a.tobytes() == b.tobytes()
+
+
+RUN_SPECS = [
+    {"kind": "keras.ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 1000, "decay_rate": 0.96,
+     "staircase": True},
+    {"kind": "keras.ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 3, "decay_rate": 0.999999,
+     "staircase": True, "execution": "graph"},
+    {"kind": "keras.ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 7.5, "decay_rate": 0.9999999,
+     "staircase": True, "dtype": "float64"},
+    {"kind": "keras.PiecewiseConstantDecay", "boundaries": [0, 10, 2**24 + 1, 2**40],
+     "values": [1.0, 0.5, 0.2, 0.1, 0.0]},
+    {"kind": "tf1.piecewise_constant", "boundaries": [5, 6, 7], "values": [0.4, 0.3, 0.2, 0.1]},
+    {"kind": "seed.exponential_decay", "learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "staircase": True},
+]
+RUN_STEPS = np.concatenate([np.arange(20_000), 2**24 - 5000 + np.arange(10_000), 2**40 - 3 + np.arange(7),
+                            2**53 - 100 + np.arange(101)])
+
+
+@pytest.mark.parametrize("spec_", RUN_SPECS, ids=lambda spec_: spec_["kind"])
+def test_runs_filled_once_are_the_values_computed_one_by_one(spec_):
+    schedule = pysched.schedule(spec_)
+    backwards = schedule(RUN_STEPS[::-1].copy())[::-1]  # descending steps never share a run
+    assert schedule(RUN_STEPS).tobytes() == backwards.tobytes()
+    assert schedule(RUN_STEPS[::3].copy()).tobytes() == backwards[::3].tobytes()
