@@ -28,8 +28,8 @@ def prepare(bench: Bench, contender: str, steps: np.ndarray) -> tuple[Callable[[
     dtype = bench.dtype
     if contender in ("pysched", "pysched2"):
         schedule, out = pysched.schedule(bench.spec), np.empty(steps.size, dtype=dtype)
-        threads = 2 if contender == "pysched2" else 1
-        return lambda: schedule(steps, out=out, threads=threads), {"threads": threads}
+        threads, progression = 2 if contender == "pysched2" else 1, range(steps.size)  # steps are 0 .. n-1
+        return lambda: schedule(progression, out=out, threads=threads), {"threads": threads, "steps": "range"}
     if contender == "numpy":
         if bench.numpy_best is not None:
             out = np.empty(steps.size, dtype=dtype)

@@ -4,6 +4,9 @@
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kernel.h"
 
@@ -216,30 +219,75 @@ int64_t psk_run_end(const psk_schedule *s, int64_t step, double (*key)(const psk
     return other;
 }
 
-/* Store value at the indices from i on whose steps lie in [first, end). */
-static int64_t fill_run(psk_out out, const int64_t *steps, int64_t i, int64_t n, int64_t first, int64_t end,
-                        double value)
+/* Where the steps come from: an array, or (array NULL) the progression
+ * first, first + stride, ... of checked steps. */
+typedef struct {
+    const int64_t *array;
+    int64_t first;
+    int64_t stride;
+} steps_source;
+
+static inline int64_t step_of(steps_source steps, int64_t i)
+{
+    return steps.array != NULL ? steps.array[i] : steps.first + steps.stride * i;
+}
+
+static steps_source from_index(steps_source steps, int64_t begin)
+{
+    if (steps.array != NULL)
+        return (steps_source){steps.array + begin, 0, 0};
+    return (steps_source){NULL, steps.first + steps.stride * begin, steps.stride};
+}
+
+/* The index of a progression's first step at or after end, at most n. */
+static int64_t progression_stop(steps_source steps, int64_t n, int64_t end)
+{
+    int64_t span = end - steps.first, after = span / steps.stride + (span % steps.stride != 0);
+    return after < n ? after : n;
+}
+
+
+/* Store value at the indices from i on whose listed steps lie in [run, end);
+ * the index after them. */
+static int64_t fill_listed(psk_out out, const int64_t *steps, int64_t i, int64_t n, int64_t run, int64_t end,
+                           double value)
 {
     if (out.dtype == PSK_FLOAT32) {
         float *data = out.data, stored = (float)value;
-        for (; i < n && steps[i] >= first && steps[i] < end; i++)
+        for (; i < n && steps[i] >= run && steps[i] < end; i++)
             data[i] = stored;
     } else {
         double *data = out.data;
-        for (; i < n && steps[i] >= first && steps[i] < end; i++)
+        for (; i < n && steps[i] >= run && steps[i] < end; i++)
             data[i] = value;
     }
     return i;
 }
 
+/* out[from:to] = value, at memcpy's speed: the filled part doubles each copy. */
+static void fill(psk_out out, int64_t from, int64_t to, double value)
+{
+    if (from >= to)
+        return;
+    size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    char *start = (char *)out.data + (size_t)from * width;
+    psk_put(out, from, value);
+    size_t filled = width, total = (size_t)(to - from) * width;
+    while (filled < total) {
+        size_t copied = filled < total - filled ? filled : total - filled;
+        memcpy(start + filled, start, copied);
+        filled += copied;
+    }
+}
+
 /* A closed form over the steps: a run of equal values is computed once; the
  * first step where the framework raises wins over the first non-finite value. */
-static int eval_pointwise(const psk_family *family, const psk_schedule *s, const int64_t *steps,
+static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps_source steps,
                           int64_t n, psk_out out, int64_t *bad_index)
 {
     int64_t non_finite = -1;
     for (int64_t i = 0; i < n;) {
-        int64_t step = steps[i];
+        int64_t step = step_of(steps, i);
         if (family->raises_at != NULL && family->raises_at(s, step)) {
             if (bad_index != NULL)
                 *bad_index = i;
@@ -250,8 +298,16 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, const
             non_finite = i;
         psk_put(out, i, value);
         i++;
-        if (family->run_end != NULL && family->raises_at == NULL && i < n && steps[i] >= step)
-            i = fill_run(out, steps, i, n, step, family->run_end(s, step), value);
+        if (family->run_end == NULL || family->raises_at != NULL || i == n || step_of(steps, i) < step)
+            continue;
+        int64_t end = family->run_end(s, step);
+        if (steps.array != NULL) {
+            i = fill_listed(out, steps.array, i, n, step, end, value);
+        } else {
+            int64_t stop = progression_stop(steps, n, end);
+            fill(out, i, stop, value);
+            i = stop;
+        }
     }
     if (non_finite >= 0) {
         if (bad_index != NULL)
@@ -261,23 +317,29 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, const
     return PSK_OK;
 }
 
-int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
+/* A progression reaches eval() only as an array (see eval_range). */
+static int eval_into(const psk_schedule *s, steps_source steps, int64_t n, psk_out out, int64_t *bad_index)
 {
     if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
         return PSK_E_DTYPE;
     const psk_family *family = family_of(s);
     uint64_t saved = family->flush_denormals ? psk_flush_denormals_begin() : 0;
     int status = family->at != NULL ? eval_pointwise(family, s, steps, n, out, bad_index)
-                                    : family->eval(s, steps, n, out, bad_index);
+                                    : family->eval(s, steps.array, n, out, bad_index);
     if (family->flush_denormals)
         psk_flush_denormals_end(saved);
     return status == PSK_OK && family->at == NULL ? check_finite(out, n, bad_index) : status;
 }
 
+int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
+{
+    return eval_into(s, (steps_source){steps, 0, 0}, n, out, bad_index);
+}
+
 /* A contiguous run of steps evaluated on one thread. */
 typedef struct {
     const psk_schedule *s;
-    const int64_t *steps;
+    steps_source steps;
     int64_t n;
     int64_t offset;
     psk_out out;
@@ -288,7 +350,7 @@ typedef struct {
 static void *eval_chunk(void *arg)
 {
     chunk *c = arg;
-    c->status = psk_eval_into(c->s, c->steps, c->n, c->out, &c->bad);
+    c->status = eval_into(c->s, c->steps, c->n, c->out, &c->bad);
     return NULL;
 }
 
@@ -309,19 +371,19 @@ static int first_failure(const chunk *chunks, int32_t count, int64_t *bad_index)
     return PSK_OK;
 }
 
-static int eval_parallel(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int32_t threads,
+static int eval_parallel(const psk_schedule *s, steps_source steps, int64_t n, psk_out out, int32_t threads,
                          int64_t *bad_index)
 {
     int64_t count = n / PSK_MIN_CHUNK < threads ? n / PSK_MIN_CHUNK : threads;
     if (count <= 1 || !psk_is_pointwise(s))
-        return psk_eval_into(s, steps, n, out, bad_index);
+        return eval_into(s, steps, n, out, bad_index);
     size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
     chunk chunks[PSK_MAX_THREADS];
     pthread_t ids[PSK_MAX_THREADS];
     int started[PSK_MAX_THREADS] = {0};
     for (int64_t i = 0; i < count; i++) {
         int64_t begin = n / count * i, end = i == count - 1 ? n : n / count * (i + 1);
-        chunks[i] = (chunk){s, steps + begin, end - begin, begin,
+        chunks[i] = (chunk){s, from_index(steps, begin), end - begin, begin,
                             {(char *)out.data + (size_t)begin * width, out.dtype}, PSK_OK, -1};
     }
     for (int64_t i = 1; i < count; i++)
@@ -348,7 +410,44 @@ int psk_eval_threads(const psk_schedule *s, const int64_t *steps, int64_t n_step
         status = check_steps(steps, n_steps, bad_index);
     if (status != PSK_OK)
         return status;
-    return eval_parallel(s, steps, n_steps, (psk_out){out, out_dtype}, threads, bad_index);
+    return eval_parallel(s, (steps_source){steps, 0, 0}, n_steps, (psk_out){out, out_dtype}, threads, bad_index);
+}
+
+/* A recurrence or composition reads its steps from an array: the progression
+ * is written out for it. */
+static int eval_range(const psk_schedule *s, int64_t first, int64_t stride, int64_t n, psk_out out,
+                      int32_t threads, int64_t *bad_index)
+{
+    if (psk_is_pointwise(s))
+        return eval_parallel(s, (steps_source){NULL, first, stride}, n, out, threads, bad_index);
+    int64_t *steps = malloc((size_t)(n > 0 ? n : 1) * sizeof *steps);
+    if (steps == NULL)
+        return PSK_E_NOMEM;
+    for (int64_t i = 0; i < n; i++)
+        steps[i] = first + stride * i;
+    int status = eval_into(s, (steps_source){steps, 0, 0}, n, out, bad_index);
+    free(steps);
+    return status;
+}
+
+int psk_eval_range(const psk_schedule *s, int64_t first, int64_t stride, int64_t n_steps,
+                   void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index)
+{
+    if (threads < 1 || threads > PSK_MAX_THREADS)
+        return PSK_E_THREADS;
+    int status = psk_check(s);
+    if (status == PSK_OK && (stride < 1 || n_steps < 0 || (uint64_t)n_steps > SIZE_MAX / sizeof(int64_t)))
+        status = PSK_E_LENGTH;
+    if (status == PSK_OK)
+        status = check_buffers(NULL, 0, out, out_dtype, n_steps, out_len);
+    if (status != PSK_OK)
+        return status;
+    if (n_steps > 0 && (first < 0 || first > PSK_MAX_STEP || (PSK_MAX_STEP - first) / stride < n_steps - 1)) {
+        if (bad_index != NULL)
+            *bad_index = first < 0 ? 0 : first > PSK_MAX_STEP ? 0 : (PSK_MAX_STEP - first) / stride + 1;
+        return PSK_E_STEP;
+    }
+    return eval_range(s, first, stride, n_steps, (psk_out){out, out_dtype}, threads, bad_index);
 }
 
 int psk_eval(const psk_schedule *s, const int64_t *steps, int64_t n_steps,

@@ -140,6 +140,11 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
 int psk_eval_threads(const psk_schedule *schedule, const int64_t *steps, int64_t n_steps,
                      void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index);
 
+/* psk_eval_threads at the steps first, first + stride, ... (n_steps of them,
+ * stride >= 1), with no step array. */
+int psk_eval_range(const psk_schedule *schedule, int64_t first, int64_t stride, int64_t n_steps,
+                   void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index);
+
 /* Evaluate one schedule at one step into *value (a float32 schedule's value
  * is a float, which a double holds exactly); on PSK_E_NONFINITE *value is the
  * offending value. */

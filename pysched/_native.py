@@ -81,6 +81,35 @@ def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndar
 _scratch = threading.local()  # one output double per thread for scalar calls (the GIL is released in them)
 
 
+class _RangeSteps:
+    """A range's steps as _error reads them."""
+
+    def __init__(self, steps: range):
+        self.steps, self.size = steps, (steps.stop - steps.start + steps.step - 1) // steps.step
+
+    def __getitem__(self, index: int) -> int:
+        return self.steps[index]
+
+
+def evaluate_range(descriptor: Descriptor, steps: range, dtype: str, out: np.ndarray | None, threads: int
+                   ) -> np.ndarray:
+    """Values of one schedule at the steps of an increasing range, which is
+    never written out as an array."""
+    empty = steps.start >= steps.stop  # len() overflows on ranges past 2**63
+    if not empty and not 0 <= steps[0] <= steps[-1] <= MAX_STEP:
+        index = 0 if not 0 <= steps[0] <= MAX_STEP else (MAX_STEP - steps[0]) // steps.step + 1
+        raise _error(lib.PSK_E_STEP, descriptor.label, _RangeSteps(steps), index)
+    if out is None:
+        out = np.empty(len(steps), dtype=dtype)
+    bad_index = ffi.new("int64_t *", -1)
+    status = lib.psk_eval_range(descriptor.struct, 0 if empty else steps.start, min(steps.step, MAX_STEP + 1),
+                                len(steps), ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype],
+                                out.size, threads, bad_index)
+    if status != lib.PSK_OK:
+        raise _error(status, descriptor.label, _RangeSteps(steps), bad_index[0], out, descriptor.raises)
+    return out
+
+
 def evaluate_at(descriptor: Descriptor, step: int) -> float:
     """The value of one schedule at one step in [0, MAX_STEP], as a Python float."""
     try:

@@ -56,6 +56,10 @@ class Schedule:
         one per CPU); the values do not depend on it."""
         if type(steps) is int and out is None and 0 <= steps <= MAX_STEP:
             return _native.evaluate_at(self._descriptor, steps)
+        if type(steps) is range and steps.step > 0:
+            if out is not None:
+                _check_out(out, (len(steps),), self._dtype, self.kind)
+            return _native.evaluate_range(self._descriptor, steps, self._dtype, out, _thread_count(threads, self.kind))
         array, is_scalar = as_steps(steps, self.kind)
         if out is not None:
             _check_out(out, array.shape, self._dtype, self.kind)

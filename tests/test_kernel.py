@@ -114,6 +114,23 @@ def test_eval_threads_refuses_a_bad_thread_count(threads):
                                 lib.PSK_FLOAT32, 1, threads, NULL) == lib.PSK_E_THREADS
 
 
+def test_eval_range_checks_its_progression():
+    out = np.zeros(4, np.float32)
+    bad = ffi.new("int64_t *", -1)
+
+    def call(first, stride, n, out_len=4):
+        return lib.psk_eval_range(descriptor(), first, stride, n, ffi.from_buffer(out), lib.PSK_FLOAT32, out_len,
+                                  1, bad)
+
+    assert call(0, 1000, 4) == lib.PSK_OK and out[3] == evaluate(descriptor(), [3000])[2][0]
+    assert call(0, 0, 4) == lib.PSK_E_LENGTH
+    assert call(0, 1, -1) == lib.PSK_E_LENGTH
+    assert call(0, 1, 4, out_len=3) == lib.PSK_E_LENGTH
+    assert (call(-1, 1, 4), bad[0]) == (lib.PSK_E_STEP, 0)
+    assert (call(lib.PSK_MAX_STEP - 1, 1, 4), bad[0]) == (lib.PSK_E_STEP, 2)
+    assert (call(0, 2**62, 4), bad[0]) == (lib.PSK_E_STEP, 1)
+
+
 def test_eval_many_checks_rows_and_sizes():
     good = descriptor()
     bad = descriptor(kind=99)

@@ -113,3 +113,33 @@ def test_runs_filled_once_are_the_values_computed_one_by_one(spec_):
     backwards = schedule(RUN_STEPS[::-1].copy())[::-1]  # descending steps never share a run
     assert schedule(RUN_STEPS).tobytes() == backwards.tobytes()
     assert schedule(RUN_STEPS[::3].copy()).tobytes() == backwards[::3].tobytes()
+
+
+RANGES = [range(0, 5 * 32768 + 11), range(7, 300_000, 3), range(2**53 - 100_000, 2**53 + 1, 7), range(5, 5)]
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_a_range_gives_the_values_of_its_array(kind):
+    schedule = pysched.schedule(spec(kind))
+    for steps in RANGES:
+        as_array = _outcome(schedule, np.arange(steps.start, steps.stop, steps.step), 1)
+        for threads in (1, 3):
+            assert _same(_outcome(schedule, steps, threads), as_array), (steps, threads)
+
+
+@pytest.mark.parametrize("spec_, steps", FAILING, ids=["overflow", "raises past total_steps", "raises, reversed"])
+def test_a_range_fails_as_its_array_does(spec_, steps):
+    schedule = pysched.schedule(spec_)
+    direction = 1 if steps[-1] >= steps[0] else -1  # a descending range is read as its array
+    as_range = range(int(steps[0]), int(steps[-1]) + direction, direction)
+    assert _outcome(schedule, as_range, 2) == _outcome(schedule, steps, 1)
+
+
+@pytest.mark.parametrize("steps, message", [
+    (range(-5, 3), "got -5 at index 0"),
+    (range(2**53 - 2, 2**53 + 3), "got 9007199254740993 at index 3"),
+    (range(0, 10**30), "got 9007199254740993 at index 9007199254740993"),
+])
+def test_a_range_beyond_the_exact_steps_is_refused(steps, message):
+    with pytest.raises(ValueError, match=rf"seed.lf: steps must be in \[0, 2\*\*53\], {message}"):
+        pysched.schedule(spec("seed.lf"))(steps)
