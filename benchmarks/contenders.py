@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from libm_loops import LOOPS, loop
 from peers import Bench
 
 import pysched
@@ -19,13 +20,16 @@ LOOP_SIZE = 1000  # the framework stepped one update at a time: its cost per val
 FILL_VALUE = 0.1
 
 
-def names(bench: Bench) -> list[str]:
-    return ["pysched", "pysched2", "numpy", "torch", *bench.native, *(["loop"] if bench.loop else []), "fill"]
+def names(name: str, bench: Bench) -> list[str]:
+    return ["pysched", "pysched2", *(["libm"] if name in LOOPS else []), "numpy", "torch",
+            *bench.native, *(["loop"] if bench.loop else []), "fill"]
 
 
-def prepare(bench: Bench, contender: str, steps: np.ndarray) -> tuple[Callable[[], object], dict]:
+def prepare(name: str, bench: Bench, contender: str, steps: np.ndarray) -> tuple[Callable[[], object], dict]:
     """The call to time and what to record about it."""
     dtype = bench.dtype
+    if contender == "libm":
+        return loop(name, steps, dtype), {}
     if contender in ("pysched", "pysched2"):
         schedule, out = pysched.schedule(bench.spec), np.empty(steps.size, dtype=dtype)
         threads, progression = 2 if contender == "pysched2" else 1, range(steps.size)  # steps are 0 .. n-1

@@ -13,8 +13,9 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
-CONTENDERS = ["pysched", "pysched2", "numpy", "torch", "keras", "tf", "optax", "loop", "fill"]
-TITLES = {"pysched": "pysched (exact)", "pysched2": "pysched, 2 threads", "numpy": "numpy", "torch": "torch ops",
+CONTENDERS = ["pysched", "pysched2", "libm", "numpy", "torch", "keras", "tf", "optax", "loop", "fill"]
+TITLES = {"pysched": "pysched (exact)", "pysched2": "pysched, 2 threads", "libm": "libm loop in C",
+          "numpy": "numpy", "torch": "torch ops",
           "keras": "Keras, tf.function", "tf": "TF, tf.function", "optax": "optax, jax.jit",
           "loop": "framework stepped", "fill": "fill limit"}
 
@@ -50,7 +51,7 @@ def table(rows: list[dict], steps: int) -> str:
     lines = ["| schedule | dtype | " + " | ".join(TITLES[c] for c in present) + " |",
              "|---|---|" + "---:|" * len(present)]
     for schedule, cells in by_schedule.items():
-        timed = {c: r["ns_per_value"] for c, r in cells.items() if c not in ("fill", "pysched2")}
+        timed = {c: r["ns_per_value"] for c, r in cells.items() if c not in ("fill", "pysched2", "libm")}
         best = min(timed, key=timed.get) if timed else None
         dtype = next(iter(cells.values()))["dtype"]
         lines.append(f"| {schedule} | {dtype} | " + " | ".join(
@@ -91,6 +92,7 @@ def chart(rows: list[dict], path: Path) -> None:
 def sweeps_and_scalars(data: dict) -> list[str]:
     infos = [bench["extra_info"] for bench in data["benchmarks"]]
     sweeps = [info for info in infos if "sweep" in info]
+    memory = [info for info in infos if "memory" in info]
     scalars = [info for info in infos if "scalar" in info]
     lines = []
     if sweeps:
@@ -106,6 +108,11 @@ def sweeps_and_scalars(data: dict) -> list[str]:
             by_name[info["scalar"]][info["contender"]] = info["ns_per_call"]
         lines += [f"| {name} | {calls.get('pysched', math.nan):,.0f} | {calls.get('python', math.nan):,.0f} |"
                   for name, calls in by_name.items()]
+    if memory:
+        lines += ["", "| peak memory, 10**8 float64 steps as a range | output | added by the evaluation |",
+                  "|---|---:|---:|"]
+        lines += [f"| {info['memory']} | {info['output_bytes'] / 2**20:,.0f} MiB | "
+                  f"{info['added_bytes'] / 2**20:,.2f} MiB |" for info in memory]
     return lines
 
 

@@ -19,7 +19,7 @@ from peers import BENCHES
 
 import pysched
 
-CASES = [(name, contender, n) for name, bench in BENCHES.items() for contender in names(bench)
+CASES = [(name, contender, n) for name, bench in BENCHES.items() for contender in names(name, bench)
          for n in SIZES if (contender == "loop") == (n == LOOP_SIZE) or contender != "loop"]
 _reference_seconds: dict = {}
 
@@ -28,7 +28,7 @@ def reference_seconds(name: str, contender: str, n: int) -> float:
     """numpy's and the fill limit's best time for a schedule and size, once per run."""
     key = (name, contender, n)
     if key not in _reference_seconds:
-        call, _ = prepare(BENCHES[name], contender, np.arange(n, dtype=np.int64))
+        call, _ = prepare(name, BENCHES[name], contender, np.arange(n, dtype=np.int64))
         _reference_seconds[key] = best_seconds(call)
     return _reference_seconds[key]
 
@@ -38,7 +38,7 @@ def test_schedule(benchmark, name, contender, n):
     bench = BENCHES[name]
     steps = np.arange(n, dtype=np.int64)
     try:
-        call, info = prepare(bench, contender, steps)
+        call, info = prepare(name, bench, contender, steps)
     except ImportError as missing:
         pytest.skip(f"{contender} is not installed: {missing}")
     if contender != "fill":
@@ -53,4 +53,5 @@ def test_schedule(benchmark, name, contender, n):
         info, schedule=name, kind=bench.spec["kind"], dtype=bench.dtype, contender=contender, n=n,
         ns_per_value=seconds / n * 1e9, values_per_second=n / seconds,
         speedup_vs_numpy=reference_seconds(name, "numpy", n) / seconds,
+        **({"cost_vs_libm": seconds / reference_seconds(name, "libm", n)} if "libm" in names(name, bench) else {}),
         cost_vs_fill=seconds / reference_seconds(name, "fill", n))
