@@ -49,10 +49,16 @@ void lf(int64_t n, double *out)
 
 void optax_warmup_cosine(int64_t n, float *out)
 {
+    double alpha = 0.001 / 0.1; /* optax's order of operations, powf for the float exponent 1.0 */
     for (int64_t i = 0; i < n; i++) {
-        float t = (float)i, count = fminf(t - W, T - W);
-        float decayed = (1 - 0.01f) * (0.5f * (1 + cosf((float)PI * count / (T - W)))) + 0.01f;
-        out[i] = i < W ? 0.1f * (t / W) : 0.1f * decayed;
+        if (i < W) {
+            float fraction = 1 - (float)i / W;
+            out[i] = (float)(0.0 - 0.1) * fraction + 0.1f;
+        } else {
+            float count = fminf((float)(i - W), T - W);
+            float cosine = 0.5f * (1.0f + cosf((float)PI * count / (float)(T - W)));
+            out[i] = 0.1f * ((float)(1 - alpha) * powf(cosine, 1.0f) + (float)alpha);
+        }
     }
 }
 """

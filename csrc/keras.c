@@ -60,7 +60,7 @@ static double stair(const psk_schedule *s, int64_t step)
 
 static int64_t exponential_decay_run_end(const psk_schedule *s, int64_t step)
 {
-    return s->integer[0] ? psk_run_end(s, step, stair) : step + 1;
+    return s->integer[0] ? psk_run_end(s, step, stair) : -1;
 }
 
 int psk_exponential_decay_check(const psk_schedule *s)

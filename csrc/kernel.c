@@ -286,6 +286,9 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
                           int64_t n, psk_out out, int64_t *bad_index)
 {
     int64_t non_finite = -1;
+    int64_t (*run_end)(const psk_schedule *, int64_t) = family->raises_at == NULL ? family->run_end : NULL;
+    if (run_end != NULL && n > 0 && run_end(s, step_of(steps, 0)) < 0)
+        run_end = NULL;
     for (int64_t i = 0; i < n;) {
         int64_t step = step_of(steps, i);
         if (family->raises_at != NULL && family->raises_at(s, step)) {
@@ -298,9 +301,9 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
             non_finite = i;
         psk_put(out, i, value);
         i++;
-        if (family->run_end == NULL || family->raises_at != NULL || i == n || step_of(steps, i) < step)
+        if (run_end == NULL || i == n || step_of(steps, i) < step)
             continue;
-        int64_t end = family->run_end(s, step);
+        int64_t end = run_end(s, step);
         if (steps.array != NULL) {
             i = fill_listed(out, steps.array, i, n, step, end, value);
         } else {

@@ -54,7 +54,8 @@ typedef struct {
 
 /* A closed form's run_end(s, step), when it has one: the first step after
  * `step` whose value may differ from step's (at most PSK_MAX_STEP + 1). Every
- * step in between has step's value, computed once and filled. */
+ * step in between has step's value, computed once and filled. -1 when this
+ * schedule has no runs at all (a continuous decay of a staircase family). */
 
 /* kernel.c: run_end for a family whose value depends on the step only through
  * key(s, step), a non-decreasing function of the step (a stair's index, say):
