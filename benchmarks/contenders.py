@@ -61,10 +61,12 @@ def correctness(bench: Bench, values: object, exact: np.ndarray) -> dict:
     got = got.astype(exact.dtype)
     if got.shape != exact.shape:
         return {**info, "max_ulp": None, "note": f"{got.size} values for {exact.size} steps"}
+    if not got.size:
+        return {**info, "max_ulp": 0, "max_relative_error": 0.0, "differing_fraction": 0.0}
     scale = np.where(exact == 0, 1.0, np.abs(exact))
-    return {**info, "max_ulp": int(ulp_distance(got, exact).max()) if got.size else 0,
-            "max_relative_error": float(np.max(np.abs(got.astype(np.float64) - exact) / scale)) if got.size else 0.0,
-            "differing_fraction": float(np.mean(got != exact)) if got.size else 0.0}
+    return {**info, "max_ulp": int(ulp_distance(got, exact).max()),
+            "max_relative_error": float(np.max(np.abs(got.astype(np.float64) - exact) / scale)),
+            "differing_fraction": float(np.mean(got != exact))}
 
 
 def best_seconds(call: Callable[[], object], budget: float = 0.3, rounds: int = 3) -> float:

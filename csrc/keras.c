@@ -28,12 +28,14 @@
  * real: initial_learning_rate, decay_steps, decay_rate; integer: staircase, graph.
  * The rate is an argument, so that tf1.natural_exp_decay can pass its own. */
 #define EXPONENTIAL_DECAY(T)                                                          \
-    static double exponential_decay_##T(const psk_schedule *s, T decay_rate, int64_t step) \
+    static T exponent_##T(const psk_schedule *s, int64_t step)                        \
     {                                                                                 \
         T p = PSK_TF_DIVIDE(s->integer[1], (T)step, (T)s->real[1]);                   \
-        if (s->integer[0])                                                            \
-            p = floor(p);                                                             \
-        return (T)s->real[0] * pow(decay_rate, p);                                    \
+        return s->integer[0] ? floor(p) : p;                                          \
+    }                                                                                 \
+    static double exponential_decay_##T(const psk_schedule *s, T decay_rate, int64_t step) \
+    {                                                                                 \
+        return (T)s->real[0] * pow(decay_rate, exponent_##T(s, step));                \
     }
 EXPONENTIAL_DECAY(float)
 EXPONENTIAL_DECAY(double)
@@ -50,17 +52,15 @@ static double exponential_decay_at(const psk_schedule *s, int64_t step)
     return psk_exponential_decay(s, s->real[2], step);
 }
 
-/* The stair index floor(p), in the schedule's type. */
-static double stair(const psk_schedule *s, int64_t step)
+/* A staircase's value depends on the step through its exponent, the stair index. */
+static double exponent(const psk_schedule *s, int64_t step)
 {
-    if (s->dtype == PSK_FLOAT32)
-        return floor(PSK_TF_DIVIDE(s->integer[1], (float)step, (float)s->real[1]));
-    return floor(PSK_TF_DIVIDE(s->integer[1], (double)step, s->real[1]));
+    return s->dtype == PSK_FLOAT32 ? exponent_float(s, step) : exponent_double(s, step);
 }
 
 static int64_t exponential_decay_run_end(const psk_schedule *s, int64_t step)
 {
-    return s->integer[0] ? psk_run_end(s, step, stair) : -1;
+    return s->integer[0] ? psk_run_end(s, step, exponent) : -1;
 }
 
 int psk_exponential_decay_check(const psk_schedule *s)

@@ -246,7 +246,6 @@ static int64_t progression_stop(steps_source steps, int64_t n, int64_t end)
     return after < n ? after : n;
 }
 
-
 /* Store value at the indices from i on whose listed steps lie in [run, end);
  * the index after them. */
 static int64_t fill_listed(psk_out out, const int64_t *steps, int64_t i, int64_t n, int64_t run, int64_t end,
@@ -401,12 +400,16 @@ static int eval_parallel(const psk_schedule *s, steps_source steps, int64_t n, p
     return first_failure(chunks, (int32_t)count, bad_index);
 }
 
+/* What every evaluating entry point checks first: the thread count and the descriptor. */
+static int check_call(const psk_schedule *s, int32_t threads)
+{
+    return threads < 1 || threads > PSK_MAX_THREADS ? PSK_E_THREADS : psk_check(s);
+}
+
 int psk_eval_threads(const psk_schedule *s, const int64_t *steps, int64_t n_steps,
                      void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index)
 {
-    if (threads < 1 || threads > PSK_MAX_THREADS)
-        return PSK_E_THREADS;
-    int status = psk_check(s);
+    int status = check_call(s, threads);
     if (status == PSK_OK)
         status = check_buffers(steps, n_steps, out, out_dtype, n_steps, out_len);
     if (status == PSK_OK)
@@ -436,9 +439,7 @@ static int eval_range(const psk_schedule *s, int64_t first, int64_t stride, int6
 int psk_eval_range(const psk_schedule *s, int64_t first, int64_t stride, int64_t n_steps,
                    void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_index)
 {
-    if (threads < 1 || threads > PSK_MAX_THREADS)
-        return PSK_E_THREADS;
-    int status = psk_check(s);
+    int status = check_call(s, threads);
     if (status == PSK_OK && (stride < 1 || n_steps < 0 || (uint64_t)n_steps > SIZE_MAX / sizeof(int64_t)))
         status = PSK_E_LENGTH;
     if (status == PSK_OK)

@@ -49,13 +49,12 @@ typedef struct {
     int (*raises_at)(const psk_schedule *s, int64_t step);
     int (*eval)(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
     int flush_denormals;
+    /* A closed form's runs, if it has them: the first step after `step` whose
+     * value may differ from step's (at most PSK_MAX_STEP + 1), every step in
+     * between having step's value, computed once and filled; -1 when this
+     * schedule has no runs (a staircase family's continuous decay). */
     int64_t (*run_end)(const psk_schedule *s, int64_t step);
 } psk_family;
-
-/* A closed form's run_end(s, step), when it has one: the first step after
- * `step` whose value may differ from step's (at most PSK_MAX_STEP + 1). Every
- * step in between has step's value, computed once and filled. -1 when this
- * schedule has no runs at all (a continuous decay of a staircase family). */
 
 /* kernel.c: run_end for a family whose value depends on the step only through
  * key(s, step), a non-decreasing function of the step (a stair's index, say):

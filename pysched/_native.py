@@ -78,9 +78,6 @@ def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndar
     return out
 
 
-_scratch = threading.local()  # one output double per thread for scalar calls (the GIL is released in them)
-
-
 class _RangeSteps:
     """A range's steps as _error reads them."""
 
@@ -108,6 +105,9 @@ def evaluate_range(descriptor: Descriptor, steps: range, dtype: str, out: np.nda
     if status != lib.PSK_OK:
         raise _error(status, descriptor.label, _RangeSteps(steps), bad_index[0], out, descriptor.raises)
     return out
+
+
+_scratch = threading.local()  # one output double per thread for scalar calls (the GIL is released in them)
 
 
 def evaluate_at(descriptor: Descriptor, step: int) -> float:
