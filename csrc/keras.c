@@ -25,32 +25,54 @@
  *     if staircase: p = floor(p)
  *     return initial_learning_rate * pow(cast(decay_rate, dtype), p)
  *
- * real: initial_learning_rate, decay_steps, decay_rate; integer: staircase, graph.
- * The rate is an argument, so that tf1.natural_exp_decay can pass its own. */
-#define EXPONENTIAL_DECAY(T)                                                          \
-    static T exponent_##T(const psk_schedule *s, int64_t step)                        \
+ * real: initial_learning_rate, decay_steps, decay_rate; integer: staircase, graph. */
+#define EXPONENT(T)                                                                   \
+    PSK_STAGE T exponent_##T(const psk_schedule *s, int64_t step)                        \
     {                                                                                 \
         T p = PSK_TF_DIVIDE(s->integer[1], (T)step, (T)s->real[1]);                   \
         return s->integer[0] ? floor(p) : p;                                          \
-    }                                                                                 \
-    static double exponential_decay_##T(const psk_schedule *s, T decay_rate, int64_t step) \
-    {                                                                                 \
-        return (T)s->real[0] * pow(decay_rate, exponent_##T(s, step));                \
     }
-EXPONENTIAL_DECAY(float)
-EXPONENTIAL_DECAY(double)
+EXPONENT(float)
+EXPONENT(double)
 
-double psk_exponential_decay(const psk_schedule *s, double decay_rate, int64_t step)
+/* In stages (PSK_STAGED): pow(decay_rate, p), then the product. The rate is
+ * an argument, so that tf1.natural_exp_decay can pass its own. */
+PSK_STAGE void exponential_decay_operands_at_rate(const psk_schedule *s, double decay_rate, int64_t step, double *x,
+                                                  double *y)
 {
+    if (s->dtype == PSK_FLOAT32) {
+        *x = (float)decay_rate;
+        *y = exponent_float(s, step);
+    } else {
+        *x = decay_rate;
+        *y = exponent_double(s, step);
+    }
+}
+
+PSK_STAGE double exponential_decay_finish(const psk_schedule *s, int64_t step, double power)
+{
+    (void)step;
     if (s->dtype == PSK_FLOAT32)
-        return exponential_decay_float(s, (float)decay_rate, step);
-    return exponential_decay_double(s, decay_rate, step);
+        return (float)s->real[0] * (float)power;
+    return s->real[0] * power;
 }
 
-static double exponential_decay_at(const psk_schedule *s, int64_t step)
+double psk_exponential_decay_finish(const psk_schedule *s, int64_t step, double power)
 {
-    return psk_exponential_decay(s, s->real[2], step);
+    return exponential_decay_finish(s, step, power);
 }
+
+void psk_exponential_decay_operands(const psk_schedule *s, double decay_rate, int64_t step, double *x, double *y)
+{
+    exponential_decay_operands_at_rate(s, decay_rate, step, x, y);
+}
+
+PSK_STAGE void exponential_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
+    exponential_decay_operands_at_rate(s, s->real[2], step, x, y);
+}
+
+PSK_STAGED(exponential_decay, PSK_OP_POW)
 
 /* A staircase's value depends on the step through its exponent, the stair index. */
 static double exponent(const psk_schedule *s, int64_t step)
@@ -231,36 +253,57 @@ static int inverse_time_decay_check(const psk_schedule *s)
  * is computed in double), warmup_target, warmup_steps; integer: has warmup,
  * graph. tf.compat.v1.train.cosine_decay is the case without warmup. */
 #define COSINE_DECAY(T)                                                               \
-    static T cosine_decayed_##T(const psk_schedule *s, T step, T decay_from_lr)       \
+    /* The step _decay_function sees, or -1 during the warmup. */                     \
+    PSK_STAGE T cosine_step_##T(const psk_schedule *s, int64_t step)                     \
     {                                                                                 \
-        T pi = (T)PSK_PI, decay_steps = (T)s->real[1], argument;                      \
+        T decay_steps = (T)s->real[1], global_step = (T)step;                         \
+        if (!s->integer[0])                                                           \
+            return global_step < decay_steps ? global_step : decay_steps;             \
+        T warmup_steps = (T)s->real[4], limit = decay_steps + warmup_steps;           \
+        global_step = global_step < limit ? global_step : limit;                      \
+        return global_step < warmup_steps ? (T)-1 : global_step - warmup_steps;       \
+    }                                                                                 \
+    PSK_STAGE void cosine_decay_operands_##T(const psk_schedule *s, int64_t step, double *x, double *y) \
+    {                                                                                 \
+        T pi = (T)PSK_PI, decay_steps = (T)s->real[1], cosine_step = cosine_step_##T(s, step); \
         if (s->integer[1] && !s->integer[0])                                          \
-            argument = step * (pi * (1 / decay_steps));                               \
+            *x = cosine_step * (pi * (1 / decay_steps));                              \
         else                                                                          \
-            argument = pi * (step / decay_steps);                                     \
-        T cosine_decayed = (T)0.5 * ((T)1 + cos(argument));                           \
+            *x = pi * (cosine_step / decay_steps);                                    \
+        *y = 0;                                                                       \
+    }                                                                                 \
+    PSK_STAGE double cosine_decay_finish_##T(const psk_schedule *s, int64_t step, double cosine) \
+    {                                                                                 \
+        T initial_learning_rate = (T)s->real[0];                                      \
+        if (cosine_step_##T(s, step) < 0) {                                           \
+            T warmup_target = (T)s->real[3], warmup_steps = (T)s->real[4];            \
+            return (warmup_target - initial_learning_rate) * ((T)step / warmup_steps) \
+                   + initial_learning_rate;                                           \
+        }                                                                             \
+        T decay_from_lr = s->integer[0] ? (T)s->real[3] : initial_learning_rate;      \
+        T cosine_decayed = (T)0.5 * ((T)1 + (T)cosine);                               \
         T decayed = (T)(1 - s->real[2]) * cosine_decayed + (T)s->real[2];             \
         return decay_from_lr * decayed;                                               \
-    }                                                                                 \
-    static double cosine_decay_##T(const psk_schedule *s, int64_t step)               \
-    {                                                                                 \
-        T initial_learning_rate = (T)s->real[0], decay_steps = (T)s->real[1];         \
-        T global_step = (T)step;                                                      \
-        if (!s->integer[0]) {                                                         \
-            global_step = global_step < decay_steps ? global_step : decay_steps;      \
-            return cosine_decayed_##T(s, global_step, initial_learning_rate);          \
-        }                                                                             \
-        T warmup_target = (T)s->real[3], warmup_steps = (T)s->real[4];                \
-        T limit = decay_steps + warmup_steps;                                         \
-        global_step = global_step < limit ? global_step : limit;                      \
-        if (global_step < warmup_steps)                                               \
-            return (warmup_target - initial_learning_rate) * (global_step / warmup_steps) \
-                   + initial_learning_rate;                                           \
-        return cosine_decayed_##T(s, global_step - warmup_steps, warmup_target);       \
     }
 COSINE_DECAY(float)
 COSINE_DECAY(double)
-PSK_BY_DTYPE(cosine_decay)
+
+PSK_STAGE void cosine_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
+    if (s->dtype == PSK_FLOAT32)
+        cosine_decay_operands_float(s, step, x, y);
+    else
+        cosine_decay_operands_double(s, step, x, y);
+}
+
+PSK_STAGE double cosine_decay_finish(const psk_schedule *s, int64_t step, double cosine)
+{
+    if (s->dtype == PSK_FLOAT32)
+        return cosine_decay_finish_float(s, step, cosine);
+    return cosine_decay_finish_double(s, step, cosine);
+}
+
+PSK_STAGED(cosine_decay, PSK_OP_COS)
 
 static int cosine_decay_check(const psk_schedule *s)
 {
@@ -325,6 +368,7 @@ const psk_family psk_keras_exponential_decay = {
     .n_int = 2,
     .check = psk_exponential_decay_check,
     .at = exponential_decay_at,
+    .block = exponential_decay_block,
     .flush_denormals = 1,
     .run_end = exponential_decay_run_end,
 };
@@ -355,6 +399,7 @@ const psk_family psk_keras_cosine_decay = {
     .n_int = 2,
     .check = cosine_decay_check,
     .at = cosine_decay_at,
+    .block = cosine_decay_block,
     .flush_denormals = 1,
 };
 const psk_family psk_keras_cosine_decay_restarts = {

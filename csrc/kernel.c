@@ -78,6 +78,7 @@ static const char *const messages[] = {
     [PSK_E_REPLAY] = "a stepped form would replay more than 2**27 steps",
     [PSK_E_RAISES] = "the mirrored framework raises at a step",
     [PSK_E_THREADS] = "a thread count outside [1, 64]",
+    [PSK_E_PRECISION] = "unknown precision",
 };
 
 const char *psk_strerror(int status)
@@ -123,6 +124,10 @@ static int check_at_depth(const psk_schedule *s, int depth)
         return PSK_E_KIND;
     if (!valid_dtype(s->dtype))
         return PSK_E_DTYPE;
+    if (s->precision != PSK_EXACT && s->precision != PSK_FAST)
+        return PSK_E_PRECISION;
+    if (s->precision == PSK_FAST)
+        psk_fast_math_init();
     if (!count_ok(family->n_real, s->n_real) || !count_ok(family->n_int, s->n_int)
         || !count_ok(family->n_children, s->n_children))
         return PSK_E_PARAM_COUNT;
@@ -147,6 +152,11 @@ int psk_check(const psk_schedule *s)
 double psk_value_at(const psk_schedule *s, int64_t step)
 {
     return family_of(s)->at(s, step);
+}
+
+int psk_has_fast_path(int32_t kind)
+{
+    return kind > 0 && kind < PSK_KIND_COUNT && families[kind]->block != NULL;
 }
 
 int psk_is_pointwise(const psk_schedule *s)
@@ -279,15 +289,47 @@ static void fill(psk_out out, int64_t from, int64_t to, double value)
     }
 }
 
-/* A closed form over the steps: a run of equal values is computed once; the
- * first step where the framework raises wins over the first non-finite value. */
-static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps_source steps,
-                          int64_t n, psk_out out, int64_t *bad_index)
+/* The steps [begin, begin + count) of a source, as an array: the source's own,
+ * or a progression's written into room. */
+static const int64_t *steps_at(steps_source steps, int64_t begin, int64_t count, int64_t *room)
 {
-    int64_t non_finite = -1;
-    int64_t (*run_end)(const psk_schedule *, int64_t) = family->raises_at == NULL ? family->run_end : NULL;
-    if (run_end != NULL && n > 0 && run_end(s, step_of(steps, 0)) < 0)
-        run_end = NULL;
+    if (steps.array != NULL)
+        return steps.array + begin;
+    for (int64_t i = 0; i < count; i++)
+        room[i] = step_of(steps, begin + i);
+    return room;
+}
+
+/* A staged family over the steps, a block at a time; in fast precision, a
+ * step whose fast value is not finite is evaluated again exactly. The index
+ * of the first non-finite value goes to *non_finite. */
+static void eval_blocks(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
+                        psk_out out, int64_t *non_finite)
+{
+    int64_t room[PSK_BLOCK];
+    double values[PSK_BLOCK];
+    for (int64_t begin = 0; begin < n; begin += PSK_BLOCK) {
+        int64_t count = n - begin < PSK_BLOCK ? n - begin : PSK_BLOCK;
+        const int64_t *block_steps = steps_at(steps, begin, count, room);
+        family->block(s, block_steps, count, values);
+        for (int64_t i = 0; i < count; i++) {
+            double value = values[i];
+            if (!isfinite(value) && s->precision == PSK_FAST)
+                value = family->at(s, block_steps[i]);
+            if (!isfinite(value) && *non_finite < 0)
+                *non_finite = begin + i;
+            psk_put(out, begin + i, value);
+        }
+    }
+}
+
+/* A closed form one step at a time, a run of equal values computed once. The
+ * index of the first non-finite value goes to *non_finite; the first step
+ * where the framework raises stops it. */
+static int eval_steps(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
+                      psk_out out, int64_t (*run_end)(const psk_schedule *, int64_t), int64_t *non_finite,
+                      int64_t *bad_index)
+{
     for (int64_t i = 0; i < n;) {
         int64_t step = step_of(steps, i);
         if (family->raises_at != NULL && family->raises_at(s, step)) {
@@ -296,8 +338,8 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
             return PSK_E_RAISES;
         }
         double value = family->at(s, step);
-        if (!isfinite(value) && non_finite < 0)
-            non_finite = i;
+        if (!isfinite(value) && *non_finite < 0)
+            *non_finite = i;
         psk_put(out, i, value);
         i++;
         if (run_end == NULL || i == n || step_of(steps, i) < step)
@@ -311,12 +353,30 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
             i = stop;
         }
     }
-    if (non_finite >= 0) {
+    return PSK_OK;
+}
+
+/* A closed form over the steps: step by step where it has runs or raises,
+ * else a staged family a block at a time; the first step where the framework
+ * raises wins over the first non-finite value. */
+static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps_source steps,
+                          int64_t n, psk_out out, int64_t *bad_index)
+{
+    int64_t non_finite = -1;
+    int64_t (*run_end)(const psk_schedule *, int64_t) = family->raises_at == NULL ? family->run_end : NULL;
+    if (run_end != NULL && n > 0 && run_end(s, step_of(steps, 0)) < 0)
+        run_end = NULL;
+    int status = PSK_OK;
+    if (family->block != NULL && run_end == NULL && family->raises_at == NULL)
+        eval_blocks(family, s, steps, n, out, &non_finite);
+    else
+        status = eval_steps(family, s, steps, n, out, run_end, &non_finite, bad_index);
+    if (status == PSK_OK && non_finite >= 0) {
         if (bad_index != NULL)
             *bad_index = non_finite;
         return PSK_E_NONFINITE;
     }
-    return PSK_OK;
+    return status;
 }
 
 /* A progression reaches eval() only as an array (see eval_range). */

@@ -2,6 +2,7 @@
 #ifndef PSK_KERNEL_H
 #define PSK_KERNEL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,13 @@ static inline void psk_put(psk_out out, int64_t i, double value)
  * value is a float, which a double holds exactly). */
 typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
 
+/* The one transcendental of a staged family (PSK_STAGED), computed in the
+ * schedule's type. */
+typedef enum { PSK_OP_POW, PSK_OP_COS } psk_op;
+
+/* A staged family's block holds at most this many steps. */
+#define PSK_BLOCK 256
+
 /* A family's parameter or child count that check() validates itself. */
 #define PSK_VARIABLE (-1)
 
@@ -54,6 +62,9 @@ typedef struct {
      * between having step's value, computed once and filled; -1 when this
      * schedule has no runs (a staircase family's continuous decay). */
     int64_t (*run_end)(const psk_schedule *s, int64_t step);
+    /* A staged family's values at n <= PSK_BLOCK steps, in the schedule's
+     * precision (NULL for the others): see PSK_STAGED. */
+    void (*block)(const psk_schedule *s, const int64_t *steps, int64_t n, double *values);
 } psk_family;
 
 /* kernel.c: run_end for a family whose value depends on the step only through
@@ -103,6 +114,59 @@ extern const psk_family psk_seed000_exponential_decay_with_burnin, psk_seed001_g
     psk_seed001_gradual_warmup_simulation, psk_seed001_warmup_lr_scheduler, psk_seed001_lf,
     psk_seed003_exponential_decay, psk_seed003_piecewise_constant_decay, psk_seed003_cosine_decay;
 
+/* op(x, y) in s's type, as the mirrored framework computes it (cos ignores y). */
+static inline double psk_exact_op(const psk_schedule *s, psk_op op, double x, double y)
+{
+    if (s->dtype == PSK_FLOAT32)
+        return op == PSK_OP_POW ? powf((float)x, (float)y) : cosf((float)x);
+    return op == PSK_OP_POW ? pow(x, y) : cos(x);
+}
+
+/* fastmath.c: out[i] = op(x[i], y[i]) for i < n in s's type and precision
+ * (non-finite where fastmath.h does not apply), from a block's operands,
+ * which it may overwrite. */
+typedef struct {
+    double x[PSK_BLOCK], y[PSK_BLOCK];
+} psk_operands;
+
+void psk_array_op(const psk_schedule *s, psk_op op, psk_operands *operands, double *out, int64_t n);
+void psk_fast_math_init(void);
+
+/* One build of a function per x86-64 level, chosen when the library loads,
+ * for loops that vectorise: the same IEEE operations in the same order on
+ * each, so the same values. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PSK_VECTORISED __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PSK_VECTORISED
+#endif
+
+/* A staged family: its value at a step is name##_finish(s, step, m), where
+ * m = op(x, y) and name##_operands(s, step, &x, &y) gives the operands (a
+ * float32 family's operands and m are floats, held exactly in doubles). The
+ * one formula gives both name##_at, exact, and name##_block, which runs the
+ * transcendental over a block of steps as one array operation: libm's per
+ * element, or fastmath.h's vectorised in fast precision. */
+#define PSK_STAGE static inline __attribute__((always_inline))
+#define PSK_STAGED(name, op)                                                          \
+    static double name##_at(const psk_schedule *s, int64_t step)                      \
+    {                                                                                 \
+        double x, y;                                                                  \
+        name##_operands(s, step, &x, &y);                                             \
+        return name##_finish(s, step, psk_exact_op(s, op, x, y));                        \
+    }                                                                                 \
+    PSK_VECTORISED static void name##_block(const psk_schedule *s, const int64_t *steps, int64_t n, double *values) \
+    {                                                                                 \
+        psk_operands operands;                                                        \
+        _Pragma("omp simd")                                                           \
+        for (int64_t i = 0; i < n; i++)                                               \
+            name##_operands(s, steps[i], &operands.x[i], &operands.y[i]);             \
+        psk_array_op(s, op, &operands, values, n);                                    \
+        _Pragma("omp simd")                                                           \
+        for (int64_t i = 0; i < n; i++)                                               \
+            values[i] = name##_finish(s, steps[i], values[i]);                        \
+    }
+
 /* Parameter checks shared by families. */
 int psk_all_finite(const psk_schedule *s);
 
@@ -118,9 +182,11 @@ static inline int psk_is_flag(int64_t x)
         return s->dtype == PSK_FLOAT32 ? name##_float(s, step) : name##_double(s, step);  \
     }
 
-/* keras.c, shared with tf1.c: ExponentialDecay with a given decay rate (in the
- * schedule's dtype), its check, and the boundaries/values check. */
-double psk_exponential_decay(const psk_schedule *s, double decay_rate, int64_t step);
+/* keras.c, shared with tf1.c: ExponentialDecay's stages with a given decay
+ * rate (rounded to the schedule's dtype), its check, and the
+ * boundaries/values check. */
+void psk_exponential_decay_operands(const psk_schedule *s, double decay_rate, int64_t step, double *x, double *y);
+double psk_exponential_decay_finish(const psk_schedule *s, int64_t step, double power);
 int psk_exponential_decay_check(const psk_schedule *s);
 int psk_piecewise_constant_check(const psk_schedule *s);
 

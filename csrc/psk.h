@@ -20,13 +20,23 @@ enum {
     PSK_E_DEPTH = 10,      /* composition nested too deep */
     PSK_E_REPLAY = 11,     /* a stepped form would replay more than PSK_MAX_REPLAY steps */
     PSK_E_RAISES = 12,     /* the mirrored framework raises at a step */
-    PSK_E_THREADS = 13     /* a thread count outside [1, PSK_MAX_THREADS] */
+    PSK_E_THREADS = 13,    /* a thread count outside [1, PSK_MAX_THREADS] */
+    PSK_E_PRECISION = 14   /* a precision other than PSK_EXACT or PSK_FAST */
 };
 
 /* Arithmetic and output types. */
 enum {
     PSK_FLOAT32 = 0,
     PSK_FLOAT64 = 1
+};
+
+/* How a schedule computes its transcendentals: exactly as the mirrored
+ * framework does (libm, bit for bit), or with fastmath.h's vectorised pow and
+ * cos, within a few ULP of them, for the families written in stages
+ * (psk_has_fast_path); the others evaluate exactly either way. */
+enum {
+    PSK_EXACT = 0,
+    PSK_FAST = 1
 };
 
 /* Schedule kinds: one per C family function, grouped by the file that has it. */
@@ -106,12 +116,14 @@ enum {
 /* Steps are exact up to 2**53: every integer up to it is a double. */
 #define PSK_MAX_STEP 9007199254740992
 
-/* A schedule descriptor: a kind, its numeric parameters in the order the
- * kind's family function documents, and the schedules it composes. The kernel
+/* A schedule descriptor: a kind, its arithmetic and precision, its numeric
+ * parameters in the order the kind's family function documents, and the
+ * schedules it composes. The kernel
  * only reads it. */
 typedef struct psk_schedule {
     int32_t kind;
     int32_t dtype;
+    int32_t precision;
     int64_t n_real;
     const double *real;
     int64_t n_int;
@@ -149,6 +161,9 @@ int psk_eval_range(const psk_schedule *schedule, int64_t first, int64_t stride, 
  * is a float, which a double holds exactly); on PSK_E_NONFINITE *value is the
  * offending value. */
 int psk_eval_at(const psk_schedule *schedule, int64_t step, double *value);
+
+/* Whether a kind has a fast path: 1 if PSK_FAST changes how it computes. */
+int psk_has_fast_path(int32_t kind);
 
 /* Check a descriptor without evaluating it. */
 int psk_check(const psk_schedule *schedule);

@@ -10,11 +10,14 @@
  *     natural_exp_rate = math_ops.exp(math_ops.negative(decay_rate))
  *
  * real: learning_rate, decay_steps, decay_rate; integer: staircase, graph. */
-static double natural_exp_decay_at(const psk_schedule *s, int64_t step)
+static void natural_exp_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
 {
     float natural_exp_rate = expf(-(float)s->real[2]);
-    return psk_exponential_decay(s, natural_exp_rate, step);
+    psk_exponential_decay_operands(s, natural_exp_rate, step, x, y);
 }
+
+#define natural_exp_decay_finish psk_exponential_decay_finish
+PSK_STAGED(natural_exp_decay, PSK_OP_POW)
 
 /* piecewise_constant: PiecewiseConstantDecay as TensorFlow's copy (and
  * tf_keras) evaluates it, tf.case selecting the value, no arithmetic:
@@ -76,6 +79,7 @@ const psk_family psk_tf1_natural_exp_decay = {
     .n_int = 2,
     .check = psk_exponential_decay_check,
     .at = natural_exp_decay_at,
+    .block = natural_exp_decay_block,
     .flush_denormals = 1,
 };
 const psk_family psk_tf1_piecewise_constant = {

@@ -22,6 +22,7 @@ MAX_THREADS: int = lib.PSK_MAX_THREADS
 DEFAULT_THREADS: int = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                            MAX_THREADS)
 _DTYPE_CODES = {"float32": lib.PSK_FLOAT32, "float64": lib.PSK_FLOAT64}
+PRECISIONS = {"exact": lib.PSK_EXACT, "fast": lib.PSK_FAST}
 
 
 def kernel_kind(name: str) -> int:
@@ -34,15 +35,16 @@ def kernel_kind(name: str) -> int:
 
 class Descriptor:
     """A ``psk_schedule``, the parameter arrays it points into and its children
-    (a child built without a dtype has its parent's)."""
+    (a child built without a dtype has its parent's; every child has its
+    parent's precision)."""
 
     __slots__ = ("label", "raises", "struct", "_real", "_integer", "_children", "_child_structs")
 
-    def __init__(self, label: str, native: Native):
+    def __init__(self, label: str, native: Native, precision: str = "exact"):
         self.label, self.raises = label, "; ".join(native.reasons_to_raise())
         self._real = ffi.new("double[]", [float(x) for x in native.real])
         self._integer = ffi.new("int64_t[]", [int(x) for x in native.integer])
-        self._children = [Descriptor(label, replace(child, dtype=child.dtype or native.dtype))
+        self._children = [Descriptor(label, replace(child, dtype=child.dtype or native.dtype), precision)
                           for child in native.children]
         self._child_structs = ffi.new("psk_schedule[]", len(self._children))
         for i, child in enumerate(self._children):
@@ -50,6 +52,7 @@ class Descriptor:
         self.struct = ffi.new("psk_schedule *", {
             "kind": kernel_kind(native.kind),
             "dtype": _DTYPE_CODES[native.dtype],
+            "precision": PRECISIONS[precision],
             "n_real": len(native.real),
             "real": self._real,
             "n_int": len(native.integer),
@@ -60,6 +63,11 @@ class Descriptor:
         status = lib.psk_check(self.struct)
         if status != lib.PSK_OK:
             raise _error(status, label, None, None)
+
+    @property
+    def has_fast_path(self) -> bool:
+        """Whether fast precision changes how the kernel computes this schedule."""
+        return bool(lib.psk_has_fast_path(self.struct.kind))
 
 
 def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndarray | None = None,

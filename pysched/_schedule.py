@@ -14,6 +14,8 @@ from ._family import FAMILIES, Family, Params, resolve_spec
 from ._native import MAX_STEP
 from ._params import describe
 
+FAST_TOLERANCE = {"float64": 1e-15, "float32": 1e-6}
+
 
 class Schedule:
     """A learning-rate schedule: a pure function from an integer step to a rate.
@@ -21,15 +23,27 @@ class Schedule:
     Build one with ``pysched.schedule(spec)``. Calling it on an int gives a
     Python float; on an array-like of ints, an array of the same shape whose
     dtype is ``schedule.dtype``.
+
+    Its ``precision`` is ``"exact"`` (the default: the mirrored framework's
+    values, bit for bit) or ``"fast"``: the families written in stages
+    (``has_fast_path``) then compute their pow or cos with pysched's own
+    vectorised functions, and every value is within ``FAST_TOLERANCE[dtype]``
+    (1e-15 for float64, 1e-6 for float32) of the exact one, relative to the
+    largest exact value over the steps evaluated (measured over 10**7 steps of
+    every family in tests/test_fast.py); the other families compute exactly
+    either way. The conformance harness only ever uses exact precision.
     """
 
-    __slots__ = ("_family", "_params", "_dtype", "_descriptor")
+    __slots__ = ("_family", "_params", "_dtype", "_precision", "_descriptor", "_descriptors")
 
-    def __init__(self, family: Family, params: Params, dtype: str, descriptor: _native.Descriptor):
+    def __init__(self, family: Family, params: Params, dtype: str, precision: str,
+                 descriptor: _native.Descriptor):
         self._family = family
         self._params = params
         self._dtype = dtype
+        self._precision = precision
         self._descriptor = descriptor
+        self._descriptors = {precision: descriptor}
 
     @property
     def kind(self) -> str:
@@ -43,54 +57,91 @@ class Schedule:
     def family(self) -> Family:
         return self._family
 
+    @property
+    def precision(self) -> str:
+        return self._precision
+
+    @property
+    def has_fast_path(self) -> bool:
+        """Whether ``precision="fast"`` changes how this schedule is computed."""
+        return self._descriptor.has_fast_path
+
+    def _descriptor_in(self, precision: str) -> _native.Descriptor:
+        """The kernel descriptor of this schedule in a checked precision, built once."""
+        if precision not in self._descriptors:
+            native = resolve_spec(self.to_dict())[3]
+            self._descriptors[precision] = _native.Descriptor(self.kind, native, precision)
+        return self._descriptors[precision]
+
     def to_dict(self) -> dict[str, Any]:
         """The spec with every default filled in; ``schedule(s.to_dict())`` equals ``s``."""
         return copy.deepcopy({"kind": self.kind, **self._params, "dtype": self._dtype})
 
-    def __call__(self, steps: Any, *, out: np.ndarray | None = None, threads: int | None = None
-                 ) -> float | np.ndarray:
+    def __call__(self, steps: Any, *, out: np.ndarray | None = None, threads: int | None = None,
+                 precision: str | None = None) -> float | np.ndarray:
         """The rate at ``steps``; with ``out`` (a C-contiguous, writable array
         of ``steps``'s shape and the schedule's dtype), written into it and
         returned, with no other array allocated when the steps are int64.
         Closed forms split long arrays between ``threads`` threads (default:
-        one per CPU); the values do not depend on it."""
+        one per CPU); the values do not depend on it. ``precision`` overrides
+        the schedule's for this call."""
+        descriptor = self._descriptor if precision is None else \
+            self._descriptor_in(_checked_precision(precision, self.kind))
         if type(steps) is int and out is None and 0 <= steps <= MAX_STEP:
-            return _native.evaluate_at(self._descriptor, steps)
+            return _native.evaluate_at(descriptor, steps)
         if type(steps) is range and steps.step > 0:
             if out is not None:
                 _check_out(out, (len(steps),), self._dtype, self.kind)
-            return _native.evaluate_range(self._descriptor, steps, self._dtype, out, _thread_count(threads, self.kind))
+            return _native.evaluate_range(descriptor, steps, self._dtype, out, _thread_count(threads, self.kind))
         array, is_scalar = as_steps(steps, self.kind)
         if out is not None:
             _check_out(out, array.shape, self._dtype, self.kind)
-        values = _native.evaluate(self._descriptor, array.ravel(), self._dtype,
+        values = _native.evaluate(descriptor, array.ravel(), self._dtype,
                                   None if out is None else out.reshape(-1), _thread_count(threads, self.kind))
         if out is not None:
             return out
         return float(values[0]) if is_scalar else values.reshape(array.shape)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Schedule) and self.to_dict() == other.to_dict()
+        return (isinstance(other, Schedule) and self.to_dict() == other.to_dict()
+                and self._precision == other._precision)
 
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self):
-        return schedule, (self.to_dict(),)
+        return _restore, (self.to_dict(), self._precision)
 
     def __repr__(self) -> str:
-        return f"pysched.schedule({self.to_dict()!r})"
+        precision = "" if self._precision == "exact" else f", precision={self._precision!r}"
+        return f"pysched.schedule({self.to_dict()!r}{precision})"
 
 
-def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, **params: Any) -> Schedule:
-    """Build a schedule from a spec: ``schedule({"kind": ..., ...})`` or ``schedule(kind=..., ...)``."""
+def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, *, precision: str = "exact",
+             **params: Any) -> Schedule:
+    """Build a schedule from a spec: ``schedule({"kind": ..., ...})`` or
+    ``schedule(kind=..., ...)``, in ``"exact"`` or ``"fast"`` precision (see ``Schedule``)."""
     if spec is not None and params:
         raise TypeError("pass a spec or keyword parameters, not both")
     if spec is None:
         spec = params
+    label = spec.kind if isinstance(spec, Schedule) else "schedule"
+    precision = _checked_precision(precision, label)
     if isinstance(spec, Schedule):
-        return spec
+        return spec if spec.precision == precision else _restore(spec.to_dict(), precision)
     family, checked, dtype, native = resolve_spec(spec)
-    return Schedule(family, checked, dtype, _native.Descriptor(family.kind, native))
+    return Schedule(family, checked, dtype, precision, _native.Descriptor(family.kind, native, precision))
+
+
+def _restore(spec: Mapping[str, Any], precision: str) -> Schedule:
+    return schedule(spec, precision=precision)
+
+
+def _checked_precision(precision: Any, label: str) -> str:
+    if not isinstance(precision, str):
+        raise TypeError(f"{label}: precision must be 'exact' or 'fast', got {precision!r}")
+    if precision not in _native.PRECISIONS:
+        raise ValueError(f"{label}: precision must be 'exact' or 'fast', got {precision!r}")
+    return precision
 
 
 def families() -> dict[str, Family]:
@@ -98,17 +149,22 @@ def families() -> dict[str, Family]:
     return dict(sorted(FAMILIES.items()))
 
 
-def evaluate_many(specs: Iterable[Mapping[str, Any] | Schedule], steps: Any) -> np.ndarray:
+def evaluate_many(specs: Iterable[Mapping[str, Any] | Schedule], steps: Any, *,
+                  precision: str | None = None) -> np.ndarray:
     """Evaluate many schedules at the same steps in one kernel call.
 
     Returns an array of shape ``(len(specs),) + shape(steps)``: one row per spec.
     Its dtype is float64 if any schedule's is, else float32 (float32 values
-    widen to float64 exactly).
+    widen to float64 exactly). ``precision``, if given, overrides each
+    schedule's (a spec's is exact).
     """
+    if precision is not None:
+        precision = _checked_precision(precision, "evaluate_many")
     schedules = [schedule(spec) for spec in specs]
     array, _ = as_steps(steps, "evaluate_many")
     dtype = "float64" if not schedules or any(s.dtype == "float64" for s in schedules) else "float32"
-    rows = _native.evaluate_many([s._descriptor for s in schedules], array.ravel(), dtype)
+    descriptors = [s._descriptor_in(precision or s.precision) for s in schedules]
+    rows = _native.evaluate_many(descriptors, array.ravel(), dtype)
     return rows.reshape((len(schedules),) + array.shape)
 
 
