@@ -92,19 +92,45 @@ PSK_VECTORISED static void fast_cosf(const double *x, double *out, int64_t n)
         out[i] = (float)psk_fast_cos(x[i]);
 }
 
-void psk_array_op(const psk_schedule *s, psk_op op, psk_operands *operands, double *out, int64_t n)
+/* Whether out has a NaN; if so, out's NaNs are copied into x. */
+PSK_VECTORISED static int mark_nans(const double *out, double *x, int64_t n)
+{
+    int any = 0;
+#pragma omp simd reduction(| : any)
+    for (int64_t i = 0; i < n; i++)
+        any |= isnan(out[i]);
+    for (int64_t i = 0; any && i < n; i++)
+        x[i] = isnan(out[i]) ? out[i] : 0.0;
+    return any;
+}
+
+int psk_array_op(int32_t precision, psk_op op, psk_operands *operands, double *out, int64_t n)
 {
     const double *x = operands->x, *y = operands->y;
-    if (s->precision != PSK_FAST) {
+    if (precision != PSK_FAST) {
         for (int64_t i = 0; i < n; i++)
-            out[i] = psk_exact_op(s, op, x[i], y[i]);
-    } else if (op == PSK_OP_POW) {
-        int is_float = s->dtype == PSK_FLOAT32;
-        if (same_base(x, n))
-            (is_float ? fast_powf_of_base : fast_pow_of_base)(x[0], y, out, n);
-        else
-            (is_float ? fast_powf : fast_pow)(x, y, out, n);
-    } else {
-        (s->dtype == PSK_FLOAT32 ? fast_cosf : fast_cos)(x, out, n);
+            out[i] = psk_exact_op(op, x[i], y[i]);
+        return 0;
     }
+    switch (op) {
+    case PSK_OP_POW:
+        if (same_base(x, n))
+            fast_pow_of_base(x[0], y, out, n);
+        else
+            fast_pow(x, y, out, n);
+        break;
+    case PSK_OP_POWF:
+        if (same_base(x, n))
+            fast_powf_of_base(x[0], y, out, n);
+        else
+            fast_powf(x, y, out, n);
+        break;
+    case PSK_OP_COS:
+        fast_cos(x, out, n);
+        break;
+    case PSK_OP_COSF:
+        fast_cosf(x, out, n);
+        break;
+    }
+    return mark_nans(out, operands->x, n);
 }

@@ -76,15 +76,23 @@ static double linear_with_warmup_at(const psk_schedule *s, int64_t step)
  *     return max(0.0, 0.5 * (1.0 + math.cos(math.pi * float(num_cycles) * 2.0 * progress)))
  *
  * real: lr, num_cycles; integer: num_warmup_steps, num_training_steps. */
-static double cosine_with_warmup_at(const psk_schedule *s, int64_t step)
+PSK_STAGE void cosine_with_warmup_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
+    double progress = (double)(step - s->integer[0]) / decay_length(s); /* unused in the warmup */
+    *x = PSK_PI * s->real[1] * 2.0 * progress;
+    *y = 0;
+}
+
+PSK_STAGE double cosine_with_warmup_finish(const psk_schedule *s, int64_t step, double cosine)
 {
     int64_t num_warmup_steps = s->integer[0];
     if (step < num_warmup_steps)
         return psk_lambda_lr(s->dtype, s->real[0], warmup_fraction(step, num_warmup_steps));
-    double progress = (double)(step - num_warmup_steps) / decay_length(s);
-    double factor = 0.5 * (1.0 + cos(PSK_PI * s->real[1] * 2.0 * progress));
+    double factor = 0.5 * (1.0 + cosine);
     return psk_lambda_lr(s->dtype, s->real[0], at_least_zero(factor));
 }
+
+PSK_STAGED(cosine_with_warmup, PSK_OP_COS)
 
 /* _get_cosine_with_hard_restarts_schedule_with_warmup_lr_lambda:
  *
@@ -255,6 +263,7 @@ const psk_family psk_hf_cosine_with_warmup = {
     .n_int = 2,
     .check = warmup_check,
     .at = cosine_with_warmup_at,
+    .block = cosine_with_warmup_block,
 };
 const psk_family psk_hf_cosine_with_hard_restarts_with_warmup = {
     .n_real = 2,

@@ -72,7 +72,7 @@ PSK_STAGE void exponential_decay_operands(const psk_schedule *s, int64_t step, d
     exponential_decay_operands_at_rate(s, s->real[2], step, x, y);
 }
 
-PSK_STAGED(exponential_decay, PSK_OP_POW)
+PSK_STAGED(exponential_decay, PSK_IN_DTYPE(s, PSK_OP_POW))
 
 /* A staircase's value depends on the step through its exponent, the stair index. */
 static double exponent(const psk_schedule *s, int64_t step)
@@ -303,7 +303,7 @@ PSK_STAGE double cosine_decay_finish(const psk_schedule *s, int64_t step, double
     return cosine_decay_finish_double(s, step, cosine);
 }
 
-PSK_STAGED(cosine_decay, PSK_OP_COS)
+PSK_STAGED(cosine_decay, PSK_IN_DTYPE(s, PSK_OP_COS))
 
 static int cosine_decay_check(const psk_schedule *s)
 {

@@ -154,9 +154,15 @@ double psk_value_at(const psk_schedule *s, int64_t step)
     return family_of(s)->at(s, step);
 }
 
-int psk_has_fast_path(int32_t kind)
+int psk_has_fast_path(const psk_schedule *s)
 {
-    return kind > 0 && kind < PSK_KIND_COUNT && families[kind]->block != NULL;
+    if (psk_check(s) != PSK_OK)
+        return 0;
+    const psk_family *family = family_of(s);
+    int fast = family->block != NULL;
+    for (int64_t i = 0; family->children_in_bulk && i < s->n_children; i++)
+        fast |= psk_has_fast_path(&s->children[i]);
+    return fast;
 }
 
 int psk_is_pointwise(const psk_schedule *s)

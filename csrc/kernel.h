@@ -30,9 +30,12 @@ static inline void psk_put(psk_out out, int64_t i, double value)
  * value is a float, which a double holds exactly). */
 typedef double (*psk_point_fn)(const psk_schedule *s, int64_t step);
 
-/* The one transcendental of a staged family (PSK_STAGED), computed in the
- * schedule's type. */
-typedef enum { PSK_OP_POW, PSK_OP_COS } psk_op;
+/* The one transcendental of a staged family (PSK_STAGED): pow or cos, in
+ * double or float. */
+typedef enum { PSK_OP_POW, PSK_OP_POWF, PSK_OP_COS, PSK_OP_COSF } psk_op;
+
+/* pow or cos in s's type: PSK_IN_DTYPE(s, PSK_OP_POW). */
+#define PSK_IN_DTYPE(s, op) ((s)->dtype == PSK_FLOAT32 ? op##F : op)
 
 /* A staged family's block holds at most this many steps. */
 #define PSK_BLOCK 256
@@ -65,6 +68,9 @@ typedef struct {
     /* A staged family's values at n <= PSK_BLOCK steps, in the schedule's
      * precision (NULL for the others): see PSK_STAGED. */
     void (*block)(const psk_schedule *s, const int64_t *steps, int64_t n, double *values);
+    /* A composition that evaluates its children with psk_eval_into, in their
+     * own precision (the others call them step by step, exactly). */
+    int children_in_bulk;
 } psk_family;
 
 /* kernel.c: run_end for a family whose value depends on the step only through
@@ -114,22 +120,30 @@ extern const psk_family psk_seed000_exponential_decay_with_burnin, psk_seed001_g
     psk_seed001_gradual_warmup_simulation, psk_seed001_warmup_lr_scheduler, psk_seed001_lf,
     psk_seed003_exponential_decay, psk_seed003_piecewise_constant_decay, psk_seed003_cosine_decay;
 
-/* op(x, y) in s's type, as the mirrored framework computes it (cos ignores y). */
-static inline double psk_exact_op(const psk_schedule *s, psk_op op, double x, double y)
+/* op(x, y) as the mirrored framework computes it (cos ignores y). */
+static inline double psk_exact_op(psk_op op, double x, double y)
 {
-    if (s->dtype == PSK_FLOAT32)
-        return op == PSK_OP_POW ? powf((float)x, (float)y) : cosf((float)x);
-    return op == PSK_OP_POW ? pow(x, y) : cos(x);
+    switch (op) {
+    case PSK_OP_POW:
+        return pow(x, y);
+    case PSK_OP_POWF:
+        return powf((float)x, (float)y);
+    case PSK_OP_COS:
+        return cos(x);
+    default:
+        return cosf((float)x);
+    }
 }
 
-/* fastmath.c: out[i] = op(x[i], y[i]) for i < n in s's type and precision
- * (non-finite where fastmath.h does not apply), from a block's operands,
- * which it may overwrite. */
+/* fastmath.c: out[i] = op(x[i], y[i]) for i < n in a precision, from a
+ * block's operands. In fast precision, where fastmath.h does not apply, it
+ * gives NaN, copies the NaNs into x, and returns 1 for the block to pass
+ * them on after its finish (which may not: max(0, NaN) is 0). */
 typedef struct {
     double x[PSK_BLOCK], y[PSK_BLOCK];
 } psk_operands;
 
-void psk_array_op(const psk_schedule *s, psk_op op, psk_operands *operands, double *out, int64_t n);
+int psk_array_op(int32_t precision, psk_op op, psk_operands *operands, double *out, int64_t n);
 void psk_fast_math_init(void);
 
 /* One build of a function per x86-64 level, chosen when the library loads,
@@ -142,18 +156,20 @@ void psk_fast_math_init(void);
 #endif
 
 /* A staged family: its value at a step is name##_finish(s, step, m), where
- * m = op(x, y) and name##_operands(s, step, &x, &y) gives the operands (a
- * float32 family's operands and m are floats, held exactly in doubles). The
+ * m = op(x, y), name##_operands(s, step, &x, &y) gives the operands (floats
+ * for a float op, held exactly in doubles) and op is an expression in s. The
  * one formula gives both name##_at, exact, and name##_block, which runs the
  * transcendental over a block of steps as one array operation: libm's per
- * element, or fastmath.h's vectorised in fast precision. */
+ * element, or fastmath.h's vectorised in fast precision, whose NaN (where it
+ * does not apply) the block passes on for the kernel to evaluate exactly.
+ * The stage functions are PSK_STAGE, inlined into the block's loops. */
 #define PSK_STAGE static inline __attribute__((always_inline))
 #define PSK_STAGED(name, op)                                                          \
     static double name##_at(const psk_schedule *s, int64_t step)                      \
     {                                                                                 \
         double x, y;                                                                  \
         name##_operands(s, step, &x, &y);                                             \
-        return name##_finish(s, step, psk_exact_op(s, op, x, y));                        \
+        return name##_finish(s, step, psk_exact_op(op, x, y));                        \
     }                                                                                 \
     PSK_VECTORISED static void name##_block(const psk_schedule *s, const int64_t *steps, int64_t n, double *values) \
     {                                                                                 \
@@ -161,10 +177,12 @@ void psk_fast_math_init(void);
         _Pragma("omp simd")                                                           \
         for (int64_t i = 0; i < n; i++)                                               \
             name##_operands(s, steps[i], &operands.x[i], &operands.y[i]);             \
-        psk_array_op(s, op, &operands, values, n);                                    \
+        int passes_nan = psk_array_op(s->precision, op, &operands, values, n);        \
         _Pragma("omp simd")                                                           \
         for (int64_t i = 0; i < n; i++)                                               \
             values[i] = name##_finish(s, steps[i], values[i]);                        \
+        for (int64_t i = 0; passes_nan && i < n; i++)                                 \
+            values[i] = isnan(operands.x[i]) ? operands.x[i] : values[i];             \
     }
 
 /* Parameter checks shared by families. */

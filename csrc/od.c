@@ -19,22 +19,27 @@
  * burn-in. real: learning_rate_base, learning_rate_decay_steps,
  * learning_rate_decay_factor, burnin_learning_rate (0 already replaced),
  * min_learning_rate; integer: burnin_steps, staircase, graph. */
-static double exponential_decay_with_burnin_at(const psk_schedule *s, int64_t step)
+PSK_STAGE int in_burnin(const psk_schedule *s, int64_t step)
 {
-    int64_t burnin_steps = s->integer[0];
-    float learning_rate;
-    if ((int32_t)(uint32_t)step < burnin_steps) {
-        learning_rate = (float)s->real[3];
-    } else {
-        float decay_steps = (float)s->real[1];
-        float p = PSK_TF_DIVIDE(s->integer[2], (float)(step - burnin_steps), decay_steps);
-        if (s->integer[1])
-            p = floorf(p);
-        learning_rate = (float)s->real[0] * powf((float)s->real[2], p);
-    }
+    return (int32_t)(uint32_t)step < s->integer[0];
+}
+
+PSK_STAGE void exponential_decay_with_burnin_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
+    float decay_steps = (float)s->real[1];
+    float p = PSK_TF_DIVIDE(s->integer[2], (float)(step - s->integer[0]), decay_steps);
+    *x = (float)s->real[2];
+    *y = s->integer[1] ? floorf(p) : p; /* unused in the burn-in */
+}
+
+PSK_STAGE double exponential_decay_with_burnin_finish(const psk_schedule *s, int64_t step, double power)
+{
+    float learning_rate = in_burnin(s, step) ? (float)s->real[3] : (float)s->real[0] * (float)power;
     float min_learning_rate = (float)s->real[4];
     return learning_rate > min_learning_rate ? learning_rate : min_learning_rate;
 }
+
+PSK_STAGED(exponential_decay_with_burnin, PSK_OP_POWF)
 
 static int exponential_decay_with_burnin_check(const psk_schedule *s)
 {
@@ -61,20 +66,19 @@ static int exponential_decay_with_burnin_check(const psk_schedule *s)
  * is cos((step - (warmup + hold)) * (pi * (1 / float(total - warmup - hold)))).
  * real: learning_rate_base, warmup_learning_rate; integer: total_steps,
  * warmup_steps, hold_base_rate_steps, graph. */
-static float cosine_part(const psk_schedule *s, int64_t step)
+PSK_STAGE void cosine_decay_with_warmup_operands(const psk_schedule *s, int64_t step, double *x, double *y)
 {
     int64_t warmup_steps = s->integer[1], hold = s->integer[2];
-    float pi = (float)PSK_PI, x = (float)step;
+    float pi = (float)PSK_PI, global_step = (float)step;
     float remaining = (float)(double)(s->integer[0] - warmup_steps - hold);
-    float argument;
     if (s->integer[3])
-        argument = (x - ((float)warmup_steps + (float)hold)) * (pi * (1 / remaining));
+        *x = (global_step - ((float)warmup_steps + (float)hold)) * (pi * (1 / remaining));
     else
-        argument = pi * ((x - (float)warmup_steps) - (float)hold) / remaining;
-    return (float)(0.5 * s->real[0]) * (1 + cosf(argument));
+        *x = pi * ((global_step - (float)warmup_steps) - (float)hold) / remaining;
+    *y = 0;
 }
 
-static double cosine_decay_with_warmup_at(const psk_schedule *s, int64_t step)
+PSK_STAGE double cosine_decay_with_warmup_finish(const psk_schedule *s, int64_t step, double cosine)
 {
     int64_t total_steps = s->integer[0], warmup_steps = s->integer[1], hold = s->integer[2];
     if (step > total_steps)
@@ -85,8 +89,10 @@ static double cosine_decay_with_warmup_at(const psk_schedule *s, int64_t step)
     }
     if (hold > 0 && step <= warmup_steps + hold)
         return (float)s->real[0];
-    return cosine_part(s, step);
+    return (float)(0.5 * s->real[0]) * (1 + (float)cosine);
 }
+
+PSK_STAGED(cosine_decay_with_warmup, PSK_OP_COSF)
 
 static int cosine_decay_with_warmup_check(const psk_schedule *s)
 {
@@ -139,6 +145,7 @@ const psk_family psk_od_exponential_decay_with_burnin = {
     .n_int = 3,
     .check = exponential_decay_with_burnin_check,
     .at = exponential_decay_with_burnin_at,
+    .block = exponential_decay_with_burnin_block,
     .flush_denormals = 1,
 };
 const psk_family psk_od_cosine_decay_with_warmup = {
@@ -146,6 +153,7 @@ const psk_family psk_od_cosine_decay_with_warmup = {
     .n_int = 4,
     .check = cosine_decay_with_warmup_check,
     .at = cosine_decay_with_warmup_at,
+    .block = cosine_decay_with_warmup_block,
     .flush_denormals = 1,
 };
 const psk_family psk_od_manual_stepping = {

@@ -162,8 +162,9 @@ int psk_eval_range(const psk_schedule *schedule, int64_t first, int64_t stride, 
  * offending value. */
 int psk_eval_at(const psk_schedule *schedule, int64_t step, double *value);
 
-/* Whether a kind has a fast path: 1 if PSK_FAST changes how it computes. */
-int psk_has_fast_path(int32_t kind);
+/* Whether a valid schedule has a fast path: 1 if PSK_FAST changes how it is
+ * computed (0 for an invalid one). */
+int psk_has_fast_path(const psk_schedule *schedule);
 
 /* Check a descriptor without evaluating it. */
 int psk_check(const psk_schedule *schedule);

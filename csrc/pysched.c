@@ -167,6 +167,7 @@ const psk_family psk_pysched_sequential = {
     .n_children = PSK_VARIABLE,
     .check = sequential_check,
     .eval = sequential_eval,
+    .children_in_bulk = 1,
 };
 
 const psk_family psk_pysched_scale = {
@@ -174,6 +175,7 @@ const psk_family psk_pysched_scale = {
     .n_int = 0,
     .n_children = 1,
     .eval = scale_eval,
+    .children_in_bulk = 1,
 };
 
 const psk_family psk_pysched_clamp = {
@@ -182,4 +184,5 @@ const psk_family psk_pysched_clamp = {
     .n_children = 1,
     .check = clamp_check,
     .eval = clamp_eval,
+    .children_in_bulk = 1,
 };

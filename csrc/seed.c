@@ -140,13 +140,22 @@ static int warmup_lr_scheduler_check(const psk_schedule *s)
  * LambdaLR set the lr to lr0 * lf(0) when it was built, and nothing changes it
  * until the first step(), so epoch start_epoch trains with lf(0).
  * real: lr0, lrf; integer: epochs, start_epoch. */
-static double lf_at(const psk_schedule *s, int64_t step)
+PSK_STAGE void lf_operands(const psk_schedule *s, int64_t step, double *x, double *y)
 {
+    double epoch = step == s->integer[1] ? 0.0 : (double)step;
+    *x = epoch * PSK_PI / (double)s->integer[0];
+    *y = 0;
+}
+
+PSK_STAGE double lf_finish(const psk_schedule *s, int64_t step, double cosine)
+{
+    (void)step;
     double lrf = s->real[1];
-    double x = step == s->integer[1] ? 0.0 : (double)step;
-    double factor = ((1 + cos(x * PSK_PI / (double)s->integer[0])) / 2) * (1 - lrf) + lrf;
+    double factor = ((1 + cosine) / 2) * (1 - lrf) + lrf;
     return psk_lambda_lr(s->dtype, s->real[0], factor);
 }
+
+PSK_STAGED(lf, PSK_OP_COS)
 
 static int lf_check(const psk_schedule *s)
 {
@@ -296,6 +305,7 @@ const psk_family psk_seed001_lf = {
     .n_int = 2,
     .check = lf_check,
     .at = lf_at,
+    .block = lf_block,
 };
 const psk_family psk_seed003_exponential_decay = {
     .n_real = 4,

@@ -17,7 +17,7 @@ static void natural_exp_decay_operands(const psk_schedule *s, int64_t step, doub
 }
 
 #define natural_exp_decay_finish psk_exponential_decay_finish
-PSK_STAGED(natural_exp_decay, PSK_OP_POW)
+PSK_STAGED(natural_exp_decay, PSK_IN_DTYPE(s, PSK_OP_POW))
 
 /* piecewise_constant: PiecewiseConstantDecay as TensorFlow's copy (and
  * tf_keras) evaluates it, tf.case selecting the value, no arithmetic:
@@ -55,18 +55,31 @@ static double piecewise_constant_at(const psk_schedule *s, int64_t step)
  * In a graph (see keras.c) the cosine's argument is
  * global_step * (pi * ((2 * num_periods) * (1 / decay_steps))).
  * real: learning_rate, decay_steps, num_periods, alpha, beta; integer: graph. */
-static double linear_cosine_decay_at(const psk_schedule *s, int64_t step)
+PSK_STAGE float linear_cosine_global_step(const psk_schedule *s, int64_t step)
 {
-    int graph = (int)s->integer[0];
+    float decay_steps = (float)s->real[1];
+    return (float)step < decay_steps ? (float)step : decay_steps;
+}
+
+PSK_STAGE void linear_cosine_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
     float pi = (float)PSK_PI, decay_steps = (float)s->real[1], two_periods = 2.0f * (float)s->real[2];
-    float global_step = (float)step < decay_steps ? (float)step : decay_steps;
-    float linear_decayed = PSK_TF_DIVIDE(graph, decay_steps - global_step, decay_steps);
-    float argument = graph ? global_step * (pi * (two_periods * (1 / decay_steps)))
-                           : pi * (two_periods * (global_step / decay_steps));
-    float cosine_decayed = 0.5f * (1.0f + cosf(argument));
+    float global_step = linear_cosine_global_step(s, step);
+    *x = s->integer[0] ? global_step * (pi * (two_periods * (1 / decay_steps)))
+                       : pi * (two_periods * (global_step / decay_steps));
+    *y = 0;
+}
+
+PSK_STAGE double linear_cosine_decay_finish(const psk_schedule *s, int64_t step, double cosine)
+{
+    float decay_steps = (float)s->real[1], global_step = linear_cosine_global_step(s, step);
+    float linear_decayed = PSK_TF_DIVIDE(s->integer[0], decay_steps - global_step, decay_steps);
+    float cosine_decayed = 0.5f * (1.0f + (float)cosine);
     float linear_cosine_decayed = ((float)s->real[3] + linear_decayed) * cosine_decayed + (float)s->real[4];
     return (float)s->real[0] * linear_cosine_decayed;
 }
+
+PSK_STAGED(linear_cosine_decay, PSK_OP_COSF)
 
 static int linear_cosine_decay_check(const psk_schedule *s)
 {
@@ -95,5 +108,6 @@ const psk_family psk_tf1_linear_cosine_decay = {
     .n_int = 1,
     .check = linear_cosine_decay_check,
     .at = linear_cosine_decay_at,
+    .block = linear_cosine_decay_block,
     .flush_denormals = 1,
 };

@@ -67,7 +67,7 @@ class Descriptor:
     @property
     def has_fast_path(self) -> bool:
         """Whether fast precision changes how the kernel computes this schedule."""
-        return bool(lib.psk_has_fast_path(self.struct.kind))
+        return bool(lib.psk_has_fast_path(self.struct))
 
 
 def evaluate(descriptor: Descriptor, steps: np.ndarray, dtype: str, out: np.ndarray | None = None,

@@ -116,18 +116,20 @@ class Schedule:
         return f"pysched.schedule({self.to_dict()!r}{precision})"
 
 
-def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, *, precision: str = "exact",
+def schedule(spec: Mapping[str, Any] | Schedule | None = None, /, *, precision: str | None = None,
              **params: Any) -> Schedule:
     """Build a schedule from a spec: ``schedule({"kind": ..., ...})`` or
-    ``schedule(kind=..., ...)``, in ``"exact"`` or ``"fast"`` precision (see ``Schedule``)."""
+    ``schedule(kind=..., ...)``, in ``"exact"`` (the default) or ``"fast"``
+    precision (see ``Schedule``); a Schedule keeps its own unless told."""
     if spec is not None and params:
         raise TypeError("pass a spec or keyword parameters, not both")
     if spec is None:
         spec = params
-    label = spec.kind if isinstance(spec, Schedule) else "schedule"
-    precision = _checked_precision(precision, label)
     if isinstance(spec, Schedule):
-        return spec if spec.precision == precision else _restore(spec.to_dict(), precision)
+        if precision is None or _checked_precision(precision, spec.kind) == spec.precision:
+            return spec
+        return _restore(spec.to_dict(), precision)
+    precision = "exact" if precision is None else _checked_precision(precision, "schedule")
     family, checked, dtype, native = resolve_spec(spec)
     return Schedule(family, checked, dtype, precision, _native.Descriptor(family.kind, native, precision))
 

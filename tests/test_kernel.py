@@ -17,11 +17,11 @@ KEEP_ALIVE = []  # the parameter arrays the test descriptors point into
 
 
 def descriptor(kind=lib.PSK_KERAS_EXPONENTIAL_DECAY, dtype=lib.PSK_FLOAT32, real=(0.1, 1000.0, 0.96),
-               integer=(0, 0)):
+               integer=(0, 0), precision=lib.PSK_EXACT):
     arrays = (ffi.new("double[]", list(real)), ffi.new("int64_t[]", list(integer)))
     KEEP_ALIVE.append(arrays)
-    return ffi.new("psk_schedule *", {"kind": kind, "dtype": dtype, "n_real": len(real), "real": arrays[0],
-                                      "n_int": len(integer), "integer": arrays[1]})
+    return ffi.new("psk_schedule *", {"kind": kind, "dtype": dtype, "precision": precision, "n_real": len(real),
+                                      "real": arrays[0], "n_int": len(integer), "integer": arrays[1]})
 
 
 def evaluate(s, steps, out=None, out_dtype=lib.PSK_FLOAT32, out_len=None):
@@ -44,6 +44,8 @@ def test_a_valid_call():
     ({"kind": lib.PSK_KIND_COUNT}, lib.PSK_E_KIND),
     ({"kind": -7}, lib.PSK_E_KIND),
     ({"dtype": 2}, lib.PSK_E_DTYPE),
+    ({"precision": 2}, lib.PSK_E_PRECISION),
+    ({"precision": -1}, lib.PSK_E_PRECISION),
     ({"real": (0.1, 1000.0)}, lib.PSK_E_PARAM_COUNT),
     ({"integer": (0, 0, 0)}, lib.PSK_E_PARAM_COUNT),
     ({"real": (0.1, 0.0, 0.96)}, lib.PSK_E_PARAM),
@@ -55,6 +57,13 @@ def test_bad_descriptors(change, status):
     s = descriptor(**change)
     assert lib.psk_check(s) == status
     assert evaluate(s, [0])[0] == status
+    assert lib.psk_has_fast_path(s) == 0
+
+
+def test_has_fast_path_reads_a_valid_descriptor():
+    assert lib.psk_has_fast_path(descriptor()) == 1
+    assert lib.psk_has_fast_path(descriptor(precision=lib.PSK_FAST)) == 1
+    assert lib.psk_has_fast_path(descriptor(kind=lib.PSK_KERAS_INVERSE_TIME_DECAY)) == 0
 
 
 def test_null_pointers():
@@ -165,7 +174,7 @@ def random_descriptor(rng, depth=0):
     real = [EXTREME_REALS[i] for i in rng.integers(len(EXTREME_REALS), size=rng.integers(0, 7))]
     integer = [EXTREME_INTS[i] for i in rng.integers(len(EXTREME_INTS), size=rng.integers(0, 7))]
     s = descriptor(kind=int(rng.integers(0, lib.PSK_KIND_COUNT + 1)), dtype=int(rng.integers(0, 3)), real=real,
-                   integer=integer)
+                   integer=integer, precision=int(rng.integers(0, 3)))
     if depth < 2 and rng.random() < 0.3:
         children = ffi.new("psk_schedule[]", int(rng.integers(1, 4)))
         for i in range(len(children)):
@@ -182,7 +191,8 @@ def mutated(original, rng):
 
     real = pick([original.real[i] for i in range(original.n_real)], EXTREME_REALS)
     integer = pick([original.integer[i] for i in range(original.n_int)], EXTREME_INTS)
-    s = descriptor(kind=original.kind, dtype=original.dtype, real=real, integer=integer)
+    s = descriptor(kind=original.kind, dtype=original.dtype, real=real, integer=integer,
+                   precision=int(rng.integers(0, 2)))
     if original.n_children:
         children = ffi.new("psk_schedule[]", original.n_children)
         for i in range(original.n_children):
