@@ -21,7 +21,8 @@ FILL_VALUE = 0.1
 
 
 def names(name: str, bench: Bench) -> list[str]:
-    return ["pysched", "pysched2", *(["libm"] if name in LOOPS else []), "numpy", "torch",
+    fast = ["pysched-fast", "pysched-fast2"] if pysched.schedule(bench.spec).has_fast_path else []
+    return ["pysched", "pysched2", *fast, *(["libm"] if name in LOOPS else []), "numpy", "torch",
             *bench.native, *(["loop"] if bench.loop else []), "fill"]
 
 
@@ -30,10 +31,12 @@ def prepare(name: str, bench: Bench, contender: str, steps: np.ndarray) -> tuple
     dtype = bench.dtype
     if contender == "libm":
         return loop(name, steps, dtype), {}
-    if contender in ("pysched", "pysched2"):
-        schedule, out = pysched.schedule(bench.spec), np.empty(steps.size, dtype=dtype)
-        threads, progression = 2 if contender == "pysched2" else 1, range(steps.size)  # steps are 0 .. n-1
-        return lambda: schedule(progression, out=out, threads=threads), {"threads": threads, "steps": "range"}
+    if contender.startswith("pysched"):
+        precision = "fast" if "fast" in contender else "exact"
+        schedule, out = pysched.schedule(bench.spec, precision=precision), np.empty(steps.size, dtype=dtype)
+        threads, progression = 2 if contender.endswith("2") else 1, range(steps.size)  # steps are 0 .. n-1
+        return (lambda: schedule(progression, out=out, threads=threads),
+                {"threads": threads, "steps": "range", "precision": precision})
     if contender == "numpy":
         if bench.numpy_best is not None:
             out = np.empty(steps.size, dtype=dtype)
@@ -63,9 +66,10 @@ def correctness(bench: Bench, values: object, exact: np.ndarray) -> dict:
         return {**info, "max_ulp": None, "note": f"{got.size} values for {exact.size} steps"}
     if not got.size:
         return {**info, "max_ulp": 0, "max_relative_error": 0.0, "differing_fraction": 0.0}
-    scale = np.where(exact == 0, 1.0, np.abs(exact))
+    error = np.abs(got.astype(np.float64) - exact)
     return {**info, "max_ulp": int(ulp_distance(got, exact).max()),
-            "max_relative_error": float(np.max(np.abs(got.astype(np.float64) - exact) / scale)),
+            "max_relative_error": float(np.max(error / np.where(exact == 0, 1.0, np.abs(exact)))),
+            "max_scale_relative_error": float(np.max(error) / max(float(np.max(np.abs(exact))), 1e-300)),
             "differing_fraction": float(np.mean(got != exact))}
 
 

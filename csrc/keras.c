@@ -253,15 +253,17 @@ static int inverse_time_decay_check(const psk_schedule *s)
  * is computed in double), warmup_target, warmup_steps; integer: has warmup,
  * graph. tf.compat.v1.train.cosine_decay is the case without warmup. */
 #define COSINE_DECAY(T)                                                               \
-    /* The step _decay_function sees, or -1 during the warmup. */                     \
-    PSK_STAGE T cosine_step_##T(const psk_schedule *s, int64_t step)                     \
+    /* The step _decay_function sees, or -1 during the warmup. Both branches are \
+     * computed and one selected, so that a block's loops vectorise. */           \
+    PSK_STAGE T cosine_step_##T(const psk_schedule *s, int64_t step)                  \
     {                                                                                 \
         T decay_steps = (T)s->real[1], global_step = (T)step;                         \
         if (!s->integer[0])                                                           \
             return global_step < decay_steps ? global_step : decay_steps;             \
         T warmup_steps = (T)s->real[4], limit = decay_steps + warmup_steps;           \
         global_step = global_step < limit ? global_step : limit;                      \
-        return global_step < warmup_steps ? (T)-1 : global_step - warmup_steps;       \
+        T after_warmup = global_step - warmup_steps;                                  \
+        return global_step < warmup_steps ? (T)-1 : after_warmup;                     \
     }                                                                                 \
     PSK_STAGE void cosine_decay_operands_##T(const psk_schedule *s, int64_t step, double *x, double *y) \
     {                                                                                 \
@@ -274,16 +276,14 @@ static int inverse_time_decay_check(const psk_schedule *s)
     }                                                                                 \
     PSK_STAGE double cosine_decay_finish_##T(const psk_schedule *s, int64_t step, double cosine) \
     {                                                                                 \
-        T initial_learning_rate = (T)s->real[0];                                      \
-        if (cosine_step_##T(s, step) < 0) {                                           \
-            T warmup_target = (T)s->real[3], warmup_steps = (T)s->real[4];            \
-            return (warmup_target - initial_learning_rate) * ((T)step / warmup_steps) \
-                   + initial_learning_rate;                                           \
-        }                                                                             \
-        T decay_from_lr = s->integer[0] ? (T)s->real[3] : initial_learning_rate;      \
+        T initial_learning_rate = (T)s->real[0], warmup_target = (T)s->real[3];       \
+        T warming = (warmup_target - initial_learning_rate) * ((T)step / (T)s->real[4]) \
+                    + initial_learning_rate;                                          \
+        T decay_from_lr = s->integer[0] ? warmup_target : initial_learning_rate;      \
         T cosine_decayed = (T)0.5 * ((T)1 + (T)cosine);                               \
         T decayed = (T)(1 - s->real[2]) * cosine_decayed + (T)s->real[2];             \
-        return decay_from_lr * decayed;                                               \
+        T decaying = decay_from_lr * decayed;                                         \
+        return cosine_step_##T(s, step) < 0 ? warming : decaying;                     \
     }
 COSINE_DECAY(float)
 COSINE_DECAY(double)

@@ -297,13 +297,54 @@ static void fill(psk_out out, int64_t from, int64_t to, double value)
 
 /* The steps [begin, begin + count) of a source, as an array: the source's own,
  * or a progression's written into room. */
-static const int64_t *steps_at(steps_source steps, int64_t begin, int64_t count, int64_t *room)
+PSK_VECTORISED static const int64_t *steps_at(steps_source steps, int64_t begin, int64_t count, int64_t *room)
 {
     if (steps.array != NULL)
         return steps.array + begin;
+    int64_t first = steps.first + steps.stride * begin;
+#pragma omp simd
     for (int64_t i = 0; i < count; i++)
-        room[i] = step_of(steps, begin + i);
+        room[i] = first + steps.stride * i;
     return room;
+}
+
+PSK_VECTORISED static int all_finite(const double *values, int64_t n)
+{
+    const uint64_t exponent = 0x7ff0000000000000ULL; /* all ones in inf and NaN only */
+    int any = 0;
+#pragma omp simd reduction(| : any)
+    for (int64_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, &values[i], sizeof bits);
+        any |= (bits & exponent) == exponent;
+    }
+    return !any;
+}
+
+/* out[begin:begin + n] = values, in out's type. */
+static void store(psk_out out, int64_t begin, const double *values, int64_t n)
+{
+    if (out.dtype == PSK_FLOAT64) {
+        memcpy((double *)out.data + begin, values, (size_t)n * sizeof *values);
+        return;
+    }
+    float *data = (float *)out.data + begin;
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++)
+        data[i] = (float)values[i];
+}
+
+/* A block's non-finite values: evaluated again exactly in fast precision,
+ * and the first that stays non-finite reported (its index in the call). */
+static void settle_non_finite(const psk_family *family, const psk_schedule *s, const int64_t *steps,
+                              double *values, int64_t count, int64_t begin, int64_t *non_finite)
+{
+    for (int64_t i = 0; i < count; i++) {
+        if (!isfinite(values[i]) && s->precision == PSK_FAST)
+            values[i] = family->at(s, steps[i]);
+        if (!isfinite(values[i]) && *non_finite < 0)
+            *non_finite = begin + i;
+    }
 }
 
 /* A staged family over the steps, a block at a time; in fast precision, a
@@ -318,14 +359,9 @@ static void eval_blocks(const psk_family *family, const psk_schedule *s, steps_s
         int64_t count = n - begin < PSK_BLOCK ? n - begin : PSK_BLOCK;
         const int64_t *block_steps = steps_at(steps, begin, count, room);
         family->block(s, block_steps, count, values);
-        for (int64_t i = 0; i < count; i++) {
-            double value = values[i];
-            if (!isfinite(value) && s->precision == PSK_FAST)
-                value = family->at(s, block_steps[i]);
-            if (!isfinite(value) && *non_finite < 0)
-                *non_finite = begin + i;
-            psk_put(out, begin + i, value);
-        }
+        if (!all_finite(values, count))
+            settle_non_finite(family, s, block_steps, values, count, begin, non_finite);
+        store(out, begin, values, count);
     }
 }
 
