@@ -101,14 +101,22 @@ static int polynomial_check(const psk_schedule *s)
  *
  * real: init_value, decay_rate, end_value; integer: transition_steps,
  * transition_begin, staircase, has end_value. */
-static double exponential_decay_at(const psk_schedule *s, int64_t step)
+PSK_STAGE int32_t decreased_count(const psk_schedule *s, int64_t step)
 {
-    int32_t decreased_count = optax_count(step) - (int32_t)s->integer[1];
-    float init_value = (float)s->real[0];
-    float p = (float)decreased_count / (float)s->integer[0];
-    if (s->integer[2])
-        p = floorf(p);
-    float value = decreased_count <= 0 ? init_value : init_value * powf((float)s->real[1], p);
+    return optax_count(step) - (int32_t)s->integer[1];
+}
+
+PSK_STAGE void exponential_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
+{
+    float p = (float)decreased_count(s, step) / (float)s->integer[0];
+    *x = (float)s->real[1];
+    *y = s->integer[2] ? floorf(p) : p;
+}
+
+PSK_STAGE double exponential_decay_finish(const psk_schedule *s, int64_t step, double power)
+{
+    float init_value = (float)s->real[0], decayed = init_value * (float)power;
+    float value = decreased_count(s, step) <= 0 ? init_value : decayed;
     if (s->integer[3] && !isnan(value)) {
         float end_value = (float)s->real[2];
         int decaying = s->real[1] < 1.0;
@@ -116,6 +124,8 @@ static double exponential_decay_at(const psk_schedule *s, int64_t step)
     }
     return value;
 }
+
+PSK_STAGED(exponential_decay, PSK_OP_POWF)
 
 static int exponential_decay_check(const psk_schedule *s)
 {
@@ -164,15 +174,24 @@ static int piecewise_constant_check(const psk_schedule *s)
  *
  * 1 - alpha is a Python double. real: init_value, decay_steps, alpha,
  * exponent; integer: exponent is an int. */
-static double cosine_decay_at(const psk_schedule *s, int64_t step)
+PSK_STAGE void cosine_decay_operands(const psk_schedule *s, int64_t step, double *x, double *y)
 {
     float count = (float)optax_count(step), decay_steps = (float)s->real[1];
     count = count < decay_steps ? count : decay_steps;
-    float cosine_decay = 0.5f * (1.0f + cosf((float)PSK_PI * count / decay_steps));
+    *x = (float)PSK_PI * count / decay_steps;
+    *y = 0;
+}
+
+PSK_STAGE double cosine_decay_finish(const psk_schedule *s, int64_t step, double cosine)
+{
+    (void)step;
+    float cosine_decay = 0.5f * (1.0f + (float)cosine);
     float decayed = (float)(1 - s->real[2]) * python_power(cosine_decay, s->real[3], s->integer[0])
                     + (float)s->real[2];
     return (float)s->real[0] * decayed;
 }
+
+PSK_STAGED(cosine_decay, PSK_OP_COSF)
 
 static int cosine_decay_check(const psk_schedule *s)
 {
@@ -253,23 +272,25 @@ static int join_check(const psk_schedule *s)
     return counts_ok(s, 0, s->n_int) ? PSK_OK : PSK_E_PARAM;
 }
 
-#define OPTAX_FAMILY(name, reals, ints, check_fn, at_fn)                              \
+#define OPTAX_FAMILY(name, reals, ints, check_fn, at_fn, block_fn)                    \
     const psk_family name = {                                                         \
         .n_real = reals,                                                              \
         .n_int = ints,                                                                \
         .check = check_fn,                                                            \
         .at = at_fn,                                                                  \
+        .block = block_fn,                                                            \
         .flush_denormals = 1,                                                         \
     };
 
-OPTAX_FAMILY(psk_optax_constant, 1, 0, NULL, constant_at)
-OPTAX_FAMILY(psk_optax_polynomial, 3, 3, polynomial_check, polynomial_at)
-OPTAX_FAMILY(psk_optax_exponential_decay, 3, 4, exponential_decay_check, exponential_decay_at)
+OPTAX_FAMILY(psk_optax_constant, 1, 0, NULL, constant_at, NULL)
+OPTAX_FAMILY(psk_optax_polynomial, 3, 3, polynomial_check, polynomial_at, NULL)
+OPTAX_FAMILY(psk_optax_exponential_decay, 3, 4, exponential_decay_check, exponential_decay_at,
+             exponential_decay_block)
 OPTAX_FAMILY(psk_optax_piecewise_constant, PSK_VARIABLE, PSK_VARIABLE, piecewise_constant_check,
-             piecewise_constant_at)
-OPTAX_FAMILY(psk_optax_cosine_decay, 4, 1, cosine_decay_check, cosine_decay_at)
+             piecewise_constant_at, NULL)
+OPTAX_FAMILY(psk_optax_cosine_decay, 4, 1, cosine_decay_check, cosine_decay_at, cosine_decay_block)
 OPTAX_FAMILY(psk_optax_piecewise_interpolate, PSK_VARIABLE, PSK_VARIABLE, piecewise_interpolate_check,
-             piecewise_interpolate_at)
+             piecewise_interpolate_at, NULL)
 
 const psk_family psk_optax_join = {
     .n_real = 0,

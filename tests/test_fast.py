@@ -32,6 +32,9 @@ LONG_HORIZONS = [
     spec("hf.cosine_with_warmup", num_warmup_steps=100_000, num_training_steps=5_000_000),
     spec("hf.cosine_with_warmup", num_warmup_steps=100_000, num_training_steps=5_000_000, dtype="float32"),
     spec("seed.lf", epochs=5_000_000),
+    spec("optax.exponential_decay", transition_steps=100_000, staircase=False, transition_begin=1_000),
+    spec("optax.cosine_decay", decay_steps=8_000_000),
+    spec("optax.cosine_decay", decay_steps=8_000_000, exponent=1),
 ]
 FAST_KINDS = {s["kind"] for s in LONG_HORIZONS}
 
