@@ -409,7 +409,9 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
     if (run_end != NULL && n > 0 && run_end(s, step_of(steps, 0)) < 0)
         run_end = NULL;
     int status = PSK_OK;
-    if (family->block != NULL && run_end == NULL && family->raises_at == NULL)
+    /* A few exact steps cost less one at a time: the block's value is at()'s. */
+    int few = n < 16 && s->precision == PSK_EXACT;
+    if (family->block != NULL && run_end == NULL && family->raises_at == NULL && !few)
         eval_blocks(family, s, steps, n, out, &non_finite);
     else
         status = eval_steps(family, s, steps, n, out, run_end, &non_finite, bad_index);
@@ -440,22 +442,51 @@ int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_ou
     return eval_into(s, (steps_source){steps, 0, 0}, n, out, bad_index);
 }
 
-/* A contiguous run of steps evaluated on one thread. */
+/* Work for one thread: rows schedules at the same steps (a contiguous run of
+ * one schedule's steps, or some of evaluate_many's rows), row r into out
+ * shifted by r * n values; offset is the run's first index in the call. */
 typedef struct {
-    const psk_schedule *s;
+    const psk_schedule *schedules;
+    int64_t rows;
     steps_source steps;
     int64_t n;
     int64_t offset;
     psk_out out;
     int status;
-    int64_t bad;
+    int64_t bad;     /* the failing step's index in the run, or -1 */
+    int64_t bad_row; /* the failing row, counted from schedules */
 } chunk;
 
 static void *eval_chunk(void *arg)
 {
     chunk *c = arg;
-    c->status = eval_into(c->s, c->steps, c->n, c->out, &c->bad);
+    size_t width = c->out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    for (int64_t row = 0; row < c->rows; row++) {
+        psk_out row_out = {(char *)c->out.data + (size_t)(row * c->n) * width, c->out.dtype};
+        c->status = eval_into(&c->schedules[row], c->steps, c->n, row_out, &c->bad);
+        if (c->status != PSK_OK) {
+            c->bad_row = row;
+            break;
+        }
+    }
     return NULL;
+}
+
+/* Run the chunks, the first on the calling thread and each other on a thread
+ * of its own (or on the calling thread when none can be had). */
+static void run_chunks(chunk *chunks, int64_t count)
+{
+    pthread_t ids[PSK_MAX_THREADS];
+    int started[PSK_MAX_THREADS] = {0};
+    for (int64_t i = 1; i < count; i++)
+        started[i] = pthread_create(&ids[i], NULL, eval_chunk, &chunks[i]) == 0;
+    eval_chunk(&chunks[0]);
+    for (int64_t i = 1; i < count; i++) {
+        if (started[i])
+            pthread_join(ids[i], NULL);
+        else
+            eval_chunk(&chunks[i]);
+    }
 }
 
 /* The failure a serial evaluation reports: the first step where the framework
@@ -483,22 +514,12 @@ static int eval_parallel(const psk_schedule *s, steps_source steps, int64_t n, p
         return eval_into(s, steps, n, out, bad_index);
     size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
     chunk chunks[PSK_MAX_THREADS];
-    pthread_t ids[PSK_MAX_THREADS];
-    int started[PSK_MAX_THREADS] = {0};
     for (int64_t i = 0; i < count; i++) {
         int64_t begin = n / count * i, end = i == count - 1 ? n : n / count * (i + 1);
-        chunks[i] = (chunk){s, from_index(steps, begin), end - begin, begin,
-                            {(char *)out.data + (size_t)begin * width, out.dtype}, PSK_OK, -1};
+        chunks[i] = (chunk){s, 1, from_index(steps, begin), end - begin, begin,
+                            {(char *)out.data + (size_t)begin * width, out.dtype}, PSK_OK, -1, -1};
     }
-    for (int64_t i = 1; i < count; i++)
-        started[i] = pthread_create(&ids[i], NULL, eval_chunk, &chunks[i]) == 0;
-    eval_chunk(&chunks[0]);
-    for (int64_t i = 1; i < count; i++) {
-        if (started[i])
-            pthread_join(ids[i], NULL);
-        else
-            eval_chunk(&chunks[i]); /* no thread to be had: this one does the work */
-    }
+    run_chunks(chunks, count);
     return first_failure(chunks, (int32_t)count, bad_index);
 }
 
@@ -569,11 +590,12 @@ int psk_eval_at(const psk_schedule *s, int64_t step, double *value)
     return psk_eval(s, &step, 1, value, PSK_FLOAT64, 1, NULL);
 }
 
-int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
-                  const int64_t *steps, int64_t n_steps,
-                  void *out, int32_t out_dtype, int64_t out_len,
-                  int64_t *bad_row, int64_t *bad_index)
+int psk_eval_many_threads(const psk_schedule *schedules, int64_t n_schedules, const int64_t *steps, int64_t n_steps,
+                          void *out, int32_t out_dtype, int64_t out_len, int32_t threads, int64_t *bad_row,
+                          int64_t *bad_index)
 {
+    if (threads < 1 || threads > PSK_MAX_THREADS)
+        return PSK_E_THREADS;
     if (n_schedules < 0 || n_steps < 0)
         return PSK_E_LENGTH;
     if (n_schedules > 0 && schedules == NULL)
@@ -593,15 +615,36 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
         status = check_steps(steps, n_steps, bad_index);
     if (status != PSK_OK)
         return status;
+    /* Whole rows to each thread, at least PSK_MIN_CHUNK values each. */
+    int64_t values = n_schedules * n_steps, count = values / PSK_MIN_CHUNK;
+    count = count < threads ? count : threads;
+    count = count < n_schedules ? count : n_schedules;
+    count = count > 1 ? count : 1;
     size_t width = out_dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
-    for (int64_t row = 0; row < n_schedules; row++) {
-        psk_out row_out = {(char *)out + (size_t)(row * n_steps) * width, out_dtype};
-        status = psk_eval_into(&schedules[row], steps, n_steps, row_out, bad_index);
-        if (status != PSK_OK) {
+    chunk chunks[PSK_MAX_THREADS];
+    for (int64_t i = 0; i < count; i++) {
+        int64_t first = n_schedules / count * i, end = i == count - 1 ? n_schedules : n_schedules / count * (i + 1);
+        chunks[i] = (chunk){&schedules[first], end - first, {steps, 0, 0}, n_steps, first,
+                            {(char *)out + (size_t)(first * n_steps) * width, out_dtype}, PSK_OK, -1, -1};
+    }
+    run_chunks(chunks, count);
+    for (int64_t i = 0; i < count; i++) { /* the first failing row, as a serial run stops at */
+        if (chunks[i].status != PSK_OK) {
             if (bad_row != NULL)
-                *bad_row = row;
-            return status;
+                *bad_row = chunks[i].offset + chunks[i].bad_row;
+            if (bad_index != NULL && chunks[i].bad >= 0)
+                *bad_index = chunks[i].bad;
+            return chunks[i].status;
         }
     }
     return PSK_OK;
+}
+
+int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
+                  const int64_t *steps, int64_t n_steps,
+                  void *out, int32_t out_dtype, int64_t out_len,
+                  int64_t *bad_row, int64_t *bad_index)
+{
+    return psk_eval_many_threads(schedules, n_schedules, steps, n_steps, out, out_dtype, out_len, 1, bad_row,
+                                 bad_index);
 }

@@ -146,6 +146,13 @@ int psk_eval_many(const psk_schedule *schedules, int64_t n_schedules,
                   void *out, int32_t out_dtype, int64_t out_len,
                   int64_t *bad_row, int64_t *bad_index);
 
+/* psk_eval_many on up to `threads` threads, each evaluating whole rows; the
+ * values, and the failing row and index reported, are psk_eval_many's. */
+int psk_eval_many_threads(const psk_schedule *schedules, int64_t n_schedules,
+                          const int64_t *steps, int64_t n_steps,
+                          void *out, int32_t out_dtype, int64_t out_len, int32_t threads,
+                          int64_t *bad_row, int64_t *bad_index);
+
 /* psk_eval on up to `threads` threads, each evaluating a contiguous run of
  * steps (closed forms only; recurrences and compositions run on the calling
  * thread). The values, and the failing index reported, are psk_eval's. */

@@ -116,6 +116,7 @@ def evaluate_range(descriptor: Descriptor, steps: range, dtype: str, out: np.nda
 
 
 _scratch = threading.local()  # one output double per thread for scalar calls (the GIL is released in them)
+_eval_at = lib.psk_eval_at
 
 
 def evaluate_at(descriptor: Descriptor, step: int) -> float:
@@ -124,23 +125,24 @@ def evaluate_at(descriptor: Descriptor, step: int) -> float:
         value = _scratch.value
     except AttributeError:
         value = _scratch.value = ffi.new("double *")
-    status = lib.psk_eval_at(descriptor.struct, step, value)
+    status = _eval_at(descriptor.struct, step, value)
     if status:
         raise _error(status, descriptor.label, np.array([step]), 0, np.array([value[0]]), descriptor.raises)
     return value[0]
 
 
-def evaluate_many(descriptors: Sequence[Descriptor], steps: np.ndarray, dtype: str) -> np.ndarray:
-    """Values of many schedules at the same steps, one row each, in one kernel call."""
+def evaluate_many(descriptors: Sequence[Descriptor], steps: np.ndarray, dtype: str, threads: int = 1) -> np.ndarray:
+    """Values of many schedules at the same steps, one row each, in one kernel
+    call, whole rows to each of up to ``threads`` threads."""
     structs = ffi.new("psk_schedule[]", len(descriptors))
     for row, descriptor in enumerate(descriptors):
         structs[row] = descriptor.struct[0]
     out = np.empty((len(descriptors), steps.size), dtype=dtype)
     bad_row = ffi.new("int64_t *", -1)
     bad_index = ffi.new("int64_t *", -1)
-    status = lib.psk_eval_many(
+    status = lib.psk_eval_many_threads(
         structs, len(descriptors), ffi.from_buffer("int64_t[]", steps), steps.size,
-        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size,
+        ffi.from_buffer(out, require_writable=True), _DTYPE_CODES[dtype], out.size, threads,
         bad_row, bad_index,
     )
     if status != lib.PSK_OK:

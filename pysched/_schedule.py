@@ -152,21 +152,23 @@ def families() -> dict[str, Family]:
 
 
 def evaluate_many(specs: Iterable[Mapping[str, Any] | Schedule], steps: Any, *,
-                  precision: str | None = None) -> np.ndarray:
+                  precision: str | None = None, threads: int | None = None) -> np.ndarray:
     """Evaluate many schedules at the same steps in one kernel call.
 
     Returns an array of shape ``(len(specs),) + shape(steps)``: one row per spec.
     Its dtype is float64 if any schedule's is, else float32 (float32 values
     widen to float64 exactly). ``precision``, if given, overrides each
-    schedule's (a spec's is exact).
+    schedule's (a spec's is exact). Whole rows go to each of up to ``threads``
+    threads (default: one per CPU); the values do not depend on it.
     """
+    threads = _thread_count(threads, "evaluate_many")
     if precision is not None:
         precision = _checked_precision(precision, "evaluate_many")
     schedules = [schedule(spec) for spec in specs]
     array, _ = as_steps(steps, "evaluate_many")
     dtype = "float64" if not schedules or any(s.dtype == "float64" for s in schedules) else "float32"
     descriptors = [s._descriptor_in(precision or s.precision) for s in schedules]
-    rows = _native.evaluate_many(descriptors, array.ravel(), dtype)
+    rows = _native.evaluate_many(descriptors, array.ravel(), dtype, threads)
     return rows.reshape((len(schedules),) + array.shape)
 
 

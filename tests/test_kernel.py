@@ -155,6 +155,8 @@ def test_eval_many_checks_rows_and_sizes():
     assert lib.psk_eval_many(rows, 2**62, *args, 6, bad_row, bad_index) == lib.PSK_E_LENGTH
     assert lib.psk_eval_many(NULL, 2, *args, 6, bad_row, bad_index) == lib.PSK_E_NULL
     assert lib.psk_eval_many(rows, 2, *args, 6, NULL, NULL) == lib.PSK_OK
+    for threads in (0, 65):
+        assert lib.psk_eval_many_threads(rows, 2, *args, 6, threads, bad_row, bad_index) == lib.PSK_E_THREADS
 
 
 def test_every_status_has_a_message():

@@ -80,6 +80,28 @@ def test_a_bad_thread_count_is_refused(threads, error, message):
         pysched.schedule(spec("seed.lf"))(MANY_STEPS, threads=threads)
 
 
+SWEEP_STEPS = np.arange(0, 3_000_000, 37)
+
+
+def test_evaluate_many_gives_the_serial_bits_on_any_thread_count():
+    specs = [spec(kind) for kind in sorted(EXAMPLES)]
+    serial = pysched.evaluate_many(specs, SWEEP_STEPS, threads=1)
+    for threads in (2, 3, 7, 64):
+        assert pysched.evaluate_many(specs, SWEEP_STEPS, threads=threads).tobytes() == serial.tobytes()
+
+
+def test_evaluate_many_reports_the_serial_failure_on_any_thread_count():
+    """The first failing row, as a serial run meets it, whichever thread had it."""
+    overflowing = spec("keras.ExponentialDecay", decay_rate=1e30, staircase=False, dtype="float64")
+    specs = [spec("seed.lf")] * 40 + [overflowing] * 3 + [spec("seed.lf")] * 20
+    outcomes = set()
+    for threads in (1, 2, 5):
+        with pytest.raises(ValueError) as failure:
+            pysched.evaluate_many(specs, SWEEP_STEPS, threads=threads)
+        outcomes.add(str(failure.value))
+    assert len(outcomes) == 1 and "(row 40)" in outcomes.pop()
+
+
 def _outcome(schedule, steps, threads):
     try:
         return schedule(steps, threads=threads)
