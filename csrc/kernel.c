@@ -444,13 +444,12 @@ int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_ou
 
 /* Work for one thread: rows schedules at the same steps (a contiguous run of
  * one schedule's steps, or some of evaluate_many's rows), row r into out
- * shifted by r * n values; offset is the run's first index in the call. */
+ * shifted by r * n values. */
 typedef struct {
     const psk_schedule *schedules;
     int64_t rows;
     steps_source steps;
     int64_t n;
-    int64_t offset;
     psk_out out;
     int status;
     int64_t bad;     /* the failing step's index in the run, or -1 */
@@ -489,38 +488,40 @@ static void run_chunks(chunk *chunks, int64_t count)
     }
 }
 
-/* The failure a serial evaluation reports: the first step where the framework
- * raises, else the first failing step. */
-static int first_failure(const chunk *chunks, int32_t count, int64_t *bad_index)
+/* Whether a schedule's steps can be split between threads: a closed form, or
+ * a composition of such evaluating its children in bulk (a recurrence would
+ * replay its early steps on every thread). */
+static int splits(const psk_schedule *s)
 {
-    for (int pass = 0; pass < 2; pass++) {
-        for (int32_t i = 0; i < count; i++) {
-            int status = chunks[i].status;
-            if (status != PSK_OK && (pass == 1 || status == PSK_E_RAISES)) {
-                if (bad_index != NULL && chunks[i].bad >= 0)
-                    *bad_index = chunks[i].offset + chunks[i].bad;
-                return status;
-            }
-        }
-    }
-    return PSK_OK;
+    const psk_family *family = family_of(s);
+    if (family->at != NULL)
+        return 1;
+    if (!family->children_in_bulk)
+        return 0;
+    for (int64_t i = 0; i < s->n_children; i++)
+        if (!splits(&s->children[i]))
+            return 0;
+    return 1;
 }
 
 static int eval_parallel(const psk_schedule *s, steps_source steps, int64_t n, psk_out out, int32_t threads,
                          int64_t *bad_index)
 {
     int64_t count = n / PSK_MIN_CHUNK < threads ? n / PSK_MIN_CHUNK : threads;
-    if (count <= 1 || !psk_is_pointwise(s))
+    if (count <= 1 || !splits(s))
         return eval_into(s, steps, n, out, bad_index);
     size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
     chunk chunks[PSK_MAX_THREADS];
     for (int64_t i = 0; i < count; i++) {
         int64_t begin = n / count * i, end = i == count - 1 ? n : n / count * (i + 1);
-        chunks[i] = (chunk){s, 1, from_index(steps, begin), end - begin, begin,
+        chunks[i] = (chunk){s, 1, from_index(steps, begin), end - begin,
                             {(char *)out.data + (size_t)begin * width, out.dtype}, PSK_OK, -1, -1};
     }
     run_chunks(chunks, count);
-    return first_failure(chunks, (int32_t)count, bad_index);
+    for (int64_t i = 0; i < count; i++)
+        if (chunks[i].status != PSK_OK) /* evaluated again, for the failure a serial run reports */
+            return eval_into(s, steps, n, out, bad_index);
+    return PSK_OK;
 }
 
 /* What every evaluating entry point checks first: the thread count and the descriptor. */
@@ -554,7 +555,7 @@ static int eval_range(const psk_schedule *s, int64_t first, int64_t stride, int6
         return PSK_E_NOMEM;
     for (int64_t i = 0; i < n; i++)
         steps[i] = first + stride * i;
-    int status = eval_into(s, (steps_source){steps, 0, 0}, n, out, bad_index);
+    int status = eval_parallel(s, (steps_source){steps, 0, 0}, n, out, threads, bad_index);
     free(steps);
     return status;
 }
@@ -624,14 +625,14 @@ int psk_eval_many_threads(const psk_schedule *schedules, int64_t n_schedules, co
     chunk chunks[PSK_MAX_THREADS];
     for (int64_t i = 0; i < count; i++) {
         int64_t first = n_schedules / count * i, end = i == count - 1 ? n_schedules : n_schedules / count * (i + 1);
-        chunks[i] = (chunk){&schedules[first], end - first, {steps, 0, 0}, n_steps, first,
+        chunks[i] = (chunk){&schedules[first], end - first, {steps, 0, 0}, n_steps,
                             {(char *)out + (size_t)(first * n_steps) * width, out_dtype}, PSK_OK, -1, -1};
     }
     run_chunks(chunks, count);
     for (int64_t i = 0; i < count; i++) { /* the first failing row, as a serial run stops at */
         if (chunks[i].status != PSK_OK) {
             if (bad_row != NULL)
-                *bad_row = chunks[i].offset + chunks[i].bad_row;
+                *bad_row = (chunks[i].schedules - schedules) + chunks[i].bad_row;
             if (bad_index != NULL && chunks[i].bad >= 0)
                 *bad_index = chunks[i].bad;
             return chunks[i].status;

@@ -49,6 +49,11 @@ FAILING = [  # a failure in a later chunk than another, and two kinds of failure
      np.arange(200_000)),
     ({"kind": "torch.OneCycleLR", "max_lr": 1.0, "total_steps": 150_000}, np.arange(200_000)),
     ({"kind": "torch.OneCycleLR", "max_lr": 1.0, "total_steps": 150_000}, np.arange(200_000)[::-1].copy()),
+    # a composition split between threads: its first child overflows late, its second from its first step
+    ({"kind": "pysched.sequential", "boundaries": [100_000], "schedules": [
+        {"kind": "keras.ExponentialDecay", "initial_learning_rate": 0.1, "decay_steps": 1, "decay_rate": 1.01},
+        {"kind": "keras.ExponentialDecay", "initial_learning_rate": 1e38, "decay_steps": 1, "decay_rate": 10.0}]},
+     np.arange(200_000)[::-1].copy()),
 ]
 
 
@@ -60,7 +65,8 @@ def test_any_thread_count_gives_the_serial_bits(kind):
         assert _same(_outcome(schedule, MANY_STEPS, threads), serial), f"{threads} threads"
 
 
-@pytest.mark.parametrize("spec_, steps", FAILING, ids=["overflow", "raises past total_steps", "raises, reversed"])
+@pytest.mark.parametrize("spec_, steps", FAILING,
+                         ids=["overflow", "raises past total_steps", "raises, reversed", "composition, reversed"])
 def test_threads_report_the_serial_failure(spec_, steps):
     schedule = pysched.schedule(spec_)
     serial = _outcome(schedule, steps, 1)
@@ -149,7 +155,8 @@ def test_a_range_gives_the_values_of_its_array(kind):
             assert _same(_outcome(schedule, steps, threads), as_array), (steps, threads)
 
 
-@pytest.mark.parametrize("spec_, steps", FAILING, ids=["overflow", "raises past total_steps", "raises, reversed"])
+@pytest.mark.parametrize("spec_, steps", FAILING,
+                         ids=["overflow", "raises past total_steps", "raises, reversed", "composition, reversed"])
 def test_a_range_fails_as_its_array_does(spec_, steps):
     schedule = pysched.schedule(spec_)
     direction = 1 if steps[-1] >= steps[0] else -1  # a descending range is read as its array
