@@ -423,18 +423,24 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
     return status;
 }
 
-/* A progression reaches eval() only as an array (see eval_range). */
+/* A progression reaches eval() only as an array (see eval_range); a closed
+ * form with an eval() too takes arrays in bulk. */
 static int eval_into(const psk_schedule *s, steps_source steps, int64_t n, psk_out out, int64_t *bad_index)
 {
     if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
         return PSK_E_DTYPE;
     const psk_family *family = family_of(s);
     uint64_t saved = family->flush_denormals ? psk_flush_denormals_begin() : 0;
-    int status = family->at != NULL ? eval_pointwise(family, s, steps, n, out, bad_index)
-                                    : family->eval(s, steps.array, n, out, bad_index);
+    int bulk = family->eval != NULL && (family->at == NULL || steps.array != NULL);
+    int status = bulk ? family->eval(s, steps.array, n, out, bad_index)
+                      : eval_pointwise(family, s, steps, n, out, bad_index);
+    if (status == PSK_OK && bulk)
+        status = check_finite(out, n, bad_index);
+    if (status != PSK_OK && bulk && family->at != NULL) /* a closed form reports failures step by step */
+        status = eval_pointwise(family, s, steps, n, out, bad_index);
     if (family->flush_denormals)
         psk_flush_denormals_end(saved);
-    return status == PSK_OK && family->at == NULL ? check_finite(out, n, bad_index) : status;
+    return status;
 }
 
 int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
@@ -548,7 +554,7 @@ int psk_eval_threads(const psk_schedule *s, const int64_t *steps, int64_t n_step
 static int eval_range(const psk_schedule *s, int64_t first, int64_t stride, int64_t n, psk_out out,
                       int32_t threads, int64_t *bad_index)
 {
-    if (psk_is_pointwise(s))
+    if (psk_is_pointwise(s) && family_of(s)->eval == NULL)
         return eval_parallel(s, (steps_source){NULL, first, stride}, n, out, threads, bad_index);
     int64_t *steps = malloc((size_t)(n > 0 ? n : 1) * sizeof *steps);
     if (steps == NULL)

@@ -44,9 +44,9 @@ typedef enum { PSK_OP_POW, PSK_OP_POWF, PSK_OP_COS, PSK_OP_COSF } psk_op;
 #define PSK_VARIABLE (-1)
 
 /* One family: its parameter and child counts; its domain check (NULL when
- * every finite parameter is in the domain); either its value at a step
- * (closed forms) or its evaluation over all steps (recurrences,
- * compositions); the steps where the mirrored framework raises, if any; and
+ * every finite parameter is in the domain); its value at a step (closed
+ * forms), its evaluation over all steps (recurrences, compositions), or both
+ * (a closed-form composition, which evaluates arrays in bulk); the steps where the mirrored framework raises, if any; and
  * whether it mirrors arithmetic that flushes denormals (TensorFlow, XLA).
  * check() sees a descriptor whose counts, pointers and children are valid;
  * at(), raises_at() and eval() see one that passed check(), and steps in
@@ -91,6 +91,13 @@ int psk_is_pointwise(const psk_schedule *s);
 /* kernel.c: evaluate a checked schedule (a composition's child, say) at
  * checked steps, non-finite values included as errors. */
 int psk_eval_into(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index);
+
+/* pysched.c: a composition whose children take turns on the step axis: child
+ * i at step - begin for the steps in its piece [begin, end) (piece gives it),
+ * each child evaluated once over all its steps, the values in s's dtype. */
+typedef void (*psk_piece_fn)(const psk_schedule *s, int64_t child, int64_t *begin, int64_t *end);
+int psk_eval_pieces(const psk_schedule *s, psk_piece_fn piece, const int64_t *steps, int64_t n, psk_out out,
+                    int64_t *bad_index);
 
 /* denormals.c: run TensorFlow's way, with denormals flushed to zero, between
  * begin and end on the calling thread. */

@@ -6,6 +6,7 @@
  * The count is the optimizer's int32 step count, which optax increments with
  * safe_int32_increment: it stops at 2**31 - 1. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "kernel.h"
 
@@ -262,6 +263,30 @@ static double join_at(const psk_schedule *s, int64_t step)
     return psk_value_at(&s->children[last], count - boundary);
 }
 
+/* Over many steps, each child once over the counts it takes: child i from
+ * boundaries[i - 1] (0 for the first) until the first later boundary that
+ * is reached (the boundaries need not increase). */
+static void join_piece(const psk_schedule *s, int64_t i, int64_t *begin, int64_t *end)
+{
+    *begin = i > 0 ? s->integer[i - 1] : 0;
+    *end = INT64_MAX;
+    for (int64_t j = i; j < s->n_int; j++)
+        *end = s->integer[j] < *end ? s->integer[j] : *end;
+    *end = *end > *begin ? *end : *begin;
+}
+
+static int join_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
+{
+    int64_t *counts = malloc((size_t)(n > 0 ? n : 1) * sizeof *counts);
+    if (counts == NULL)
+        return PSK_E_NOMEM;
+    for (int64_t i = 0; i < n; i++)
+        counts[i] = optax_count(steps[i]);
+    int status = psk_eval_pieces(s, join_piece, counts, n, out, bad_index);
+    free(counts);
+    return status;
+}
+
 static int join_check(const psk_schedule *s)
 {
     if (s->n_children != s->n_int + 1 || s->n_real != 0)
@@ -298,5 +323,7 @@ const psk_family psk_optax_join = {
     .n_children = PSK_VARIABLE,
     .check = join_check,
     .at = join_at,
+    .eval = join_eval,
     .flush_denormals = 1,
+    .children_in_bulk = 1,
 };

@@ -93,23 +93,35 @@ static double in_dtype(const psk_schedule *s, double value)
     return s->dtype == PSK_FLOAT32 ? (float)value : value;
 }
 
+int psk_eval_pieces(const psk_schedule *s, psk_piece_fn piece, const int64_t *steps, int64_t n, psk_out out,
+                    int64_t *bad_index)
+{
+    scratch tmp;
+    int status = scratch_new(&tmp, n);
+    for (int64_t i = 0; status == PSK_OK && i < s->n_children; i++) {
+        int64_t begin, end;
+        piece(s, i, &begin, &end);
+        status = eval_child(s, &s->children[i], in_dtype, steps, n, begin, end, out, &tmp, bad_index);
+    }
+    scratch_free(&tmp);
+    return status;
+}
+
 /* sequential: schedules[i] from boundaries[i - 1] on, at the steps since it.
  *
  *     value(t) = schedules[i](t - boundaries[i - 1])  for boundaries[i - 1] <= t < boundaries[i]
  *
  * integer: the boundaries, non-decreasing; children: the schedules. */
+static void sequential_piece(const psk_schedule *s, int64_t i, int64_t *begin, int64_t *end)
+{
+    *begin = i > 0 ? s->integer[i - 1] : 0;
+    *end = i < s->n_int ? s->integer[i] : INT64_MAX;
+}
+
 static int sequential_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out,
                            int64_t *bad_index)
 {
-    scratch tmp;
-    int status = scratch_new(&tmp, n);
-    for (int64_t i = 0; status == PSK_OK && i < s->n_children; i++) {
-        int64_t begin = i > 0 ? s->integer[i - 1] : 0;
-        int64_t end = i < s->n_int ? s->integer[i] : INT64_MAX;
-        status = eval_child(s, &s->children[i], in_dtype, steps, n, begin, end, out, &tmp, bad_index);
-    }
-    scratch_free(&tmp);
-    return status;
+    return psk_eval_pieces(s, sequential_piece, steps, n, out, bad_index);
 }
 
 static int sequential_check(const psk_schedule *s)

@@ -35,8 +35,9 @@ LONG_HORIZONS = [
     spec("optax.exponential_decay", transition_steps=100_000, staircase=False, transition_begin=1_000),
     spec("optax.cosine_decay", decay_steps=8_000_000),
     spec("optax.cosine_decay", decay_steps=8_000_000, exponent=1),
+    spec("optax.warmup_cosine_decay", warmup_steps=500_000, decay_steps=9_000_000, end_value=0.001),
 ]
-FAST_KINDS = {s["kind"] for s in LONG_HORIZONS}
+FAST_KINDS = {s["kind"] for s in LONG_HORIZONS} - {"optax.warmup_cosine_decay"}
 
 
 def tolerance(schedule) -> float:
@@ -80,9 +81,11 @@ def test_a_fast_path_is_taken_and_within_the_tolerance(specification):
 
 def test_the_staged_kinds_and_compositions_of_them_have_a_fast_path():
     with_fast_path = {kind for kind in EXAMPLES if pysched.schedule(spec(kind)).has_fast_path}
-    # these lower to staged keras and hf kinds; EXAMPLES's pysched.scale scales a keras.CosineDecay
+    # these lower to staged keras and hf kinds; the compositions have a staged child in EXAMPLES
     lowered = {"tf1.exponential_decay", "tf1.cosine_decay", "seed.exponential_decay", "seed.cosine_warmup"}
-    assert with_fast_path == FAST_KINDS | lowered | {"pysched.scale"}
+    compositions = {"pysched.scale", "optax.join", "optax.warmup_cosine_decay", "optax.warmup_exponential_decay",
+                    "optax.sgdr"}
+    assert with_fast_path == FAST_KINDS | lowered | compositions
     staged_child = {"kind": "keras.CosineDecay", "initial_learning_rate": 0.1, "decay_steps": 100}
     assert pysched.schedule(kind="pysched.clamp", schedule=staged_child, max_value=0.05).has_fast_path
 
