@@ -423,20 +423,58 @@ static int eval_pointwise(const psk_family *family, const psk_schedule *s, steps
     return status;
 }
 
-/* A progression reaches eval() only as an array (see eval_range); a closed
- * form with an eval() too takes arrays in bulk. */
+/* A progression written out, freshly allocated (NULL when out of memory). */
+static int64_t *written_out(steps_source steps, int64_t n)
+{
+    int64_t *array = malloc((size_t)(n > 0 ? n : 1) * sizeof *array);
+    for (int64_t i = 0; array != NULL && i < n; i++)
+        array[i] = step_of(steps, i);
+    return array;
+}
+
+/* eval() over a source: an array as it is, a progression (of a schedule
+ * that splits) a block at a time in a room on the stack; after a failure, over
+ * all the steps written out, for the failure one call over them reports. */
+static int eval_bulk(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
+                     psk_out out, int64_t *bad_index)
+{
+    if (steps.array != NULL)
+        return family->eval(s, steps.array, n, out, bad_index);
+    int64_t room[PSK_BULK_BLOCK];
+    size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    for (int64_t begin = 0; begin < n; begin += PSK_BULK_BLOCK) {
+        int64_t count = n - begin < PSK_BULK_BLOCK ? n - begin : PSK_BULK_BLOCK;
+        psk_out part = {(char *)out.data + (size_t)begin * width, out.dtype};
+        int status = family->eval(s, steps_at(steps, begin, count, room), count, part, NULL);
+        if (status == PSK_OK)
+            status = check_finite(part, count, NULL);
+        if (status != PSK_OK)
+            break;
+        if (begin + count == n)
+            return PSK_OK;
+    }
+    int64_t *array = written_out(steps, n);
+    if (array == NULL)
+        return PSK_E_NOMEM;
+    int status = family->eval(s, array, n, out, bad_index);
+    free(array);
+    return status;
+}
+
+/* A closed form with an eval() too takes its steps in bulk, and reports a
+ * failure as it meets it step by step. */
 static int eval_into(const psk_schedule *s, steps_source steps, int64_t n, psk_out out, int64_t *bad_index)
 {
     if (s->dtype == PSK_FLOAT64 && out.dtype == PSK_FLOAT32)
         return PSK_E_DTYPE;
     const psk_family *family = family_of(s);
     uint64_t saved = family->flush_denormals ? psk_flush_denormals_begin() : 0;
-    int bulk = family->eval != NULL && (family->at == NULL || steps.array != NULL);
-    int status = bulk ? family->eval(s, steps.array, n, out, bad_index)
+    int bulk = family->eval != NULL;
+    int status = bulk ? eval_bulk(family, s, steps, n, out, bad_index)
                       : eval_pointwise(family, s, steps, n, out, bad_index);
     if (status == PSK_OK && bulk)
         status = check_finite(out, n, bad_index);
-    if (status != PSK_OK && bulk && family->at != NULL) /* a closed form reports failures step by step */
+    if (status != PSK_OK && bulk && family->at != NULL)
         status = eval_pointwise(family, s, steps, n, out, bad_index);
     if (family->flush_denormals)
         psk_flush_denormals_end(saved);
@@ -549,19 +587,18 @@ int psk_eval_threads(const psk_schedule *s, const int64_t *steps, int64_t n_step
     return eval_parallel(s, (steps_source){steps, 0, 0}, n_steps, (psk_out){out, out_dtype}, threads, bad_index);
 }
 
-/* A recurrence or composition reads its steps from an array: the progression
- * is written out for it. */
+/* A schedule that does not split (a recurrence, or a composition of one)
+ * reads its steps from an array: the progression is written out for it. */
 static int eval_range(const psk_schedule *s, int64_t first, int64_t stride, int64_t n, psk_out out,
                       int32_t threads, int64_t *bad_index)
 {
-    if (psk_is_pointwise(s) && family_of(s)->eval == NULL)
-        return eval_parallel(s, (steps_source){NULL, first, stride}, n, out, threads, bad_index);
-    int64_t *steps = malloc((size_t)(n > 0 ? n : 1) * sizeof *steps);
+    steps_source progression = {NULL, first, stride};
+    if (splits(s))
+        return eval_parallel(s, progression, n, out, threads, bad_index);
+    int64_t *steps = written_out(progression, n);
     if (steps == NULL)
         return PSK_E_NOMEM;
-    for (int64_t i = 0; i < n; i++)
-        steps[i] = first + stride * i;
-    int status = eval_parallel(s, (steps_source){steps, 0, 0}, n, out, threads, bad_index);
+    int status = eval_into(s, (steps_source){steps, 0, 0}, n, out, bad_index);
     free(steps);
     return status;
 }

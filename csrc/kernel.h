@@ -40,6 +40,11 @@ typedef enum { PSK_OP_POW, PSK_OP_POWF, PSK_OP_COS, PSK_OP_COSF } psk_op;
 /* A staged family's block holds at most this many steps. */
 #define PSK_BLOCK 256
 
+/* Compositions of closed forms take a progression's steps (and pysched's
+ * compositions their children's) this many at a time, in scratch that stays
+ * in cache. */
+#define PSK_BULK_BLOCK 4096
+
 /* A family's parameter or child count that check() validates itself. */
 #define PSK_VARIABLE (-1)
 

@@ -6,7 +6,6 @@
  * The count is the optimizer's int32 step count, which optax increments with
  * safe_int32_increment: it stops at 2**31 - 1. */
 #include <math.h>
-#include <stdlib.h>
 
 #include "kernel.h"
 
@@ -277,14 +276,21 @@ static void join_piece(const psk_schedule *s, int64_t i, int64_t *begin, int64_t
 
 static int join_eval(const psk_schedule *s, const int64_t *steps, int64_t n, psk_out out, int64_t *bad_index)
 {
-    int64_t *counts = malloc((size_t)(n > 0 ? n : 1) * sizeof *counts);
-    if (counts == NULL)
-        return PSK_E_NOMEM;
-    for (int64_t i = 0; i < n; i++)
-        counts[i] = optax_count(steps[i]);
-    int status = psk_eval_pieces(s, join_piece, counts, n, out, bad_index);
-    free(counts);
-    return status;
+    int64_t counts[PSK_BULK_BLOCK];
+    size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
+    for (int64_t first = 0; first < n; first += PSK_BULK_BLOCK) {
+        int64_t m = n - first < PSK_BULK_BLOCK ? n - first : PSK_BULK_BLOCK, bad = -1;
+        for (int64_t i = 0; i < m; i++)
+            counts[i] = optax_count(steps[first + i]);
+        psk_out part = {(char *)out.data + (size_t)first * width, out.dtype};
+        int status = psk_eval_pieces(s, join_piece, counts, m, part, &bad);
+        if (status != PSK_OK) {
+            if (bad >= 0 && bad_index != NULL)
+                *bad_index = first + bad;
+            return status;
+        }
+    }
+    return PSK_OK;
 }
 
 static int join_check(const psk_schedule *s)
