@@ -1,17 +1,14 @@
-/* Fast precision's pow and cos: inline and branch-free, so that a
- * family's fast block (PSK_FAST_BLOCK in kernel.h) vectorises with them.
- * Each is within 2 ULP of libm where it applies (measured over 10**7
- * arguments, tests/test_fast.py) and NaN elsewhere; a fast block evaluates its
- * NaN steps again with libm. Not seen by Python.
+/* Fast precision's pow and cos: inline and branch-free, so that a staged
+ * family's block (PSK_STAGED in kernel.h) vectorises with them. Where they
+ * apply (a normal x > 0 and |y log x| <= 708 for pow, |x| <= 2**20 for cos)
+ * they give NaN elsewhere, and the kernel evaluates those steps again with
+ * libm. Not seen by Python; tests/test_fast.py measures the schedules.
  *
  * pow(x, y) is exp(y * log(x)) with log(x) and the product carried as
  * double-doubles (hi + lo, about 106 bits), so that the exponent's error,
- * which exp multiplies into the result, stays below 2**-60 relative. exp
- * uses a table of 2**(j/128) and a degree-6 polynomial; log a table of
- * log(1/c) and a degree-9 one. cos reduces its argument by pi/2 in three
- * pieces (Cody and Waite) and sums Taylor series whose first omitted term is
- * below 2**-70. They apply for a normal x > 0 and |y log x| <= 708 (pow)
- * and |x| <= 2**20 (cos). */
+ * which exp multiplies into the result, stays below 2**-60 relative: a few
+ * 2**-53 relative in all. exp uses a table of 2**(j/128) and a degree-6
+ * polynomial, log a table of log(1/c) and a degree-9 one. */
 #ifndef PSK_FASTMATH_H
 #define PSK_FASTMATH_H
 
@@ -126,36 +123,25 @@ PSK_FAST_INLINE double psk_fast_powf_from_log(double x, double log_hi, double y)
     return (float)psk_nan_unless(applies, psk_exp_parts(u, 0.0));
 }
 
-/* cos(r) and sin(r) for |r| <= pi/4: Taylor series to r**18 and r**17. */
-PSK_FAST_INLINE double psk_cos_near_zero(double r)
+/* cos(x) = (-1)**k cos(r) for x = k pi + r, |r| <= pi/2: r from pi in three
+ * pieces (the first two of 33 bits, so that k times them is exact for
+ * |k| <= 2**20), and cos(r) from its Taylor series to r**22, whose first
+ * omitted term is below 2**-63. Near cos(r) = 0 its error is a few 2**-53 in
+ * absolute terms, not relative ones. */
+PSK_FAST_INLINE double psk_fast_cos(double x)
 {
+    const double pi_1 = 0x1.921fb54400000p+1, pi_2 = 0x1.0b4611a600000p-33, pi_3 = 0x1.3198a2e037073p-68,
+                 one_over_pi = 0x1.45f306dc9c883p-2;
+    double shifted = x * one_over_pi + PSK_ROUND_SHIFT, k = shifted - PSK_ROUND_SHIFT;
+    uint64_t odd = (psk_bits_of(shifted) - PSK_ROUND_SHIFT_BITS) & 1;
+    double r = ((x - k * pi_1) - k * pi_2) - k * pi_3; /* the first step is exact */
     double z = r * r;
     double tail = z * z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320 + z * (-1.0 / 3628800
                   + z * (1.0 / 479001600 + z * (-1.0 / 87178291200 + z * (1.0 / 20922789888000
-                  + z * (-1.0 / 6402373705728000.0))))))));
-    return 1.0 - (0.5 * z - tail);
-}
-
-PSK_FAST_INLINE double psk_sin_near_zero(double r)
-{
-    double z = r * r;
-    double tail = z * (-1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880
-                  + z * (-1.0 / 39916800 + z * (1.0 / 6227020800 + z * (-1.0 / 1307674368000
-                  + z * (1.0 / 355687428096000.0))))))));
-    return r + r * tail;
-}
-
-PSK_FAST_INLINE double psk_fast_cos(double x)
-{
-    const double pio2_1 = 0x1.921fb54400000p+0, pio2_2 = 0x1.0b4611a600000p-34,
-                 pio2_3 = 0x1.3198a2e037073p-69, two_over_pi = 0x1.45f306dc9c883p-1;
-    double shifted = x * two_over_pi + PSK_ROUND_SHIFT, k = shifted - PSK_ROUND_SHIFT;
-    uint64_t quadrant = (psk_bits_of(shifted) - PSK_ROUND_SHIFT_BITS) & 3;
-    double r = ((x - k * pio2_1) - k * pio2_2) - k * pio2_3; /* the first step is exact */
-    /* quadrant 0: cos r, 1: -sin r, 2: -cos r, 3: sin r */
-    uint64_t use_sin = 0 - (quadrant & 1), negate = ((quadrant + 1) & 2) << 62;
-    uint64_t bits = (psk_bits_of(psk_sin_near_zero(r)) & use_sin) | (psk_bits_of(psk_cos_near_zero(r)) & ~use_sin);
-    return psk_nan_unless((x >= -0x1p20) & (x <= 0x1p20), psk_double_of(bits ^ negate));
+                  + z * (-1.0 / 6402373705728000 + z * (1.0 / 2432902008176640000.0
+                  + z * (-1.0 / 1124000727777607680000.0))))))))));
+    double cos_r = 1.0 - (0.5 * z - tail);
+    return psk_nan_unless((x >= -0x1p20) & (x <= 0x1p20), psk_double_of(psk_bits_of(cos_r) ^ (odd << 63)));
 }
 
 #endif
