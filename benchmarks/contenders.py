@@ -21,7 +21,8 @@ FILL_VALUE = 0.1
 
 
 def names(name: str, bench: Bench) -> list[str]:
-    fast = ["pysched-fast", "pysched-fast2"] if pysched.schedule(bench.spec).has_fast_path else []
+    has_fast_path = getattr(pysched.schedule(bench.spec), "has_fast_path", False)  # False at an older A/B base
+    fast = ["pysched-fast", "pysched-fast2"] if has_fast_path else []
     return ["pysched", "pysched2", *fast, *(["libm"] if name in LOOPS else []), "numpy", "torch",
             *bench.native, *(["loop"] if bench.loop else []), "fill"]
 
@@ -33,7 +34,8 @@ def prepare(name: str, bench: Bench, contender: str, steps: np.ndarray) -> tuple
         return loop(name, steps, dtype), {}
     if contender.startswith("pysched"):
         precision = "fast" if "fast" in contender else "exact"
-        schedule, out = pysched.schedule(bench.spec, precision=precision), np.empty(steps.size, dtype=dtype)
+        schedule = pysched.schedule(bench.spec, **({"precision": "fast"} if precision == "fast" else {}))
+        out = np.empty(steps.size, dtype=dtype)
         threads, progression = 2 if contender.endswith("2") else 1, range(steps.size)  # steps are 0 .. n-1
         return (lambda: schedule(progression, out=out, threads=threads),
                 {"threads": threads, "steps": "range", "precision": precision})
