@@ -274,7 +274,9 @@ BENCHES: dict[str, Bench] = {
         loop=keras_calls("ExponentialDecay", **KERAS_EXPONENTIAL, staircase=True)),
     "keras warmup cosine floor": Bench(
         {"kind": "keras.CosineDecay", **KERAS_COSINE, "dtype": "float64"}, warmup_cosine_floor,
-        # Keras's CosineDecay with warmup branches with ops.cond: it takes one scalar step at a time.
+        # Keras's CosineDecay with warmup branches with ops.cond: it takes one scalar step at a time;
+        # optax's warmup cosine is the same curve to within its decay_steps counting the warmup.
+        native={"optax": optax_jit(OPTAX_WARMUP_COSINE)},
         loop=keras_calls("CosineDecay", **KERAS_COSINE)),
     "keras piecewise constant": Bench(
         {"kind": "keras.PiecewiseConstantDecay", **KERAS_PIECEWISE, "dtype": "float64"}, piecewise,

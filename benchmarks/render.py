@@ -119,6 +119,38 @@ def sweeps_and_scalars(data: dict) -> list[str]:
     return lines
 
 
+PEERS = ("numpy", "torch", "keras", "tf", "optax")
+STRETCHES = ("staircase", "piecewise")  # constant stretches: measured against the fill limit
+
+
+def targets(rows: list[dict], steps: int) -> str:
+    """Issue 5's targets at ``steps`` steps, each as the ratio measured in this run."""
+    cells: dict[str, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        if row["n"] == steps or row["contender"] == "loop":
+            cells[row["schedule"]][row["contender"]] = row
+    lines = ["| schedule | exact vs libm loop (≤ 1.1) | exact vs fill (≤ 1.2, stretches) | 2 threads (≥ 1.8x) "
+             "| stepped framework / exact (≥ 1000x) | fastest peer / fast (≥ 1.5x) | fast error (of the largest) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for schedule, got in cells.items():
+        ns = {contender: row["ns_per_value"] for contender, row in got.items()}
+        exact, fast = ns.get("pysched"), ns.get("pysched-fast")
+        peers = [ns[c] for c in PEERS if c in ns]
+        stretch = any(word in schedule for word in STRETCHES)
+        fast_error = got["pysched-fast"].get("max_scale_relative_error") if fast else None
+        lines.append("| " + " | ".join([
+            schedule,
+            f"{exact / ns['libm']:.2f}" if "libm" in ns else "",
+            f"{exact / ns['fill']:.2f}" if stretch and "fill" in ns else "",
+            f"{exact / ns['pysched2']:.2f}x" if "pysched2" in ns else "",
+            f"{ns['loop'] / exact:,.0f}x" if "loop" in ns else "",
+            f"{min(peers) / fast:.2f}x ({min(peers) / ns['pysched-fast2']:.2f}x on 2 threads)"
+            if fast and peers else "",
+            f"{fast_error:.1e}" if fast_error is not None else "",
+        ]) + " |")
+    return "\n".join(lines)
+
+
 def render(data: dict, steps: int | None = None) -> str:
     rows = schedule_rows(data)
     lines = [f"One thread each unless said. {machine(data)}."]
@@ -128,7 +160,9 @@ def render(data: dict, steps: int | None = None) -> str:
         lines += ["", f"ns per value at {steps:,} steps (the stepped framework at 1,000), speed-up over numpy in "
                   "parentheses, the fastest single-threaded one in bold; ≠ marks values that are not pysched's "
                   "exact ones (max ULP and relative error in the JSON), ≈ pysched's fast precision within its "
-                  "bound (1e-15 of the largest value in float64, 1e-6 in float32).", "", table(rows, steps)]
+                  "bound (1e-15 of the largest value in float64, 1e-6 in float32).", "", table(rows, steps),
+                  "", f"The targets, as ratios measured in this run at {steps:,} steps (1 thread unless said):",
+                  "", targets(rows, steps)]
     return "\n".join(lines + sweeps_and_scalars(data))
 
 
