@@ -2,7 +2,7 @@
 value, normalised to numpy, the best contender in bold) and a PNG chart (ns per
 value against the number of steps, log-log, one line per contender).
 
-    python benchmarks/render.py results.json [--out DIR] [--steps N]
+    python benchmarks/render.py results.json [--out DIR] [--steps N] [--readme README.md]
 """
 
 from __future__ import annotations
@@ -166,17 +166,30 @@ def render(data: dict, steps: int | None = None) -> str:
     return "\n".join(lines + sweeps_and_scalars(data))
 
 
+def splice(path: Path, table: str) -> None:
+    """Replace what lies between the table's marker lines in a Markdown file."""
+    start, end = "<!-- benchmarks/report/table.md -->\n", "<!-- /benchmarks/report/table.md -->"
+    text = path.read_text()
+    before, rest = text.split(start, 1)
+    path.write_text(before + start + table + "\n" + end + rest.split(end, 1)[1])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("json", type=Path)
     parser.add_argument("--out", type=Path, help="folder for table.md and chart.png (default: the JSON's)")
     parser.add_argument("--steps", type=int, help="the size the table shows (default: 10**6, or the largest)")
+    parser.add_argument("--readme", type=Path, help="also put the table in this file, between its "
+                        "<!-- benchmarks/report/table.md --> and <!-- /benchmarks/report/table.md --> lines")
     args = parser.parse_args(argv)
     data = json.loads(args.json.read_text())
     out = args.out or args.json.parent
     out.mkdir(parents=True, exist_ok=True)
     (out / "table.md").write_text(render(data, args.steps) + "\n")
     written = [out / "table.md"]
+    if args.readme:
+        splice(args.readme, render(data, args.steps))
+        written.append(args.readme)
     if schedule_rows(data):
         chart(schedule_rows(data), out / "chart.png")
         written.append(out / "chart.png")
