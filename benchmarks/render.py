@@ -79,7 +79,8 @@ def chart(rows: list[dict], path: Path) -> None:
             if contender in series:
                 points = sorted(series[contender])
                 axis.plot(*zip(*points, strict=True), marker="o", markersize=3, label=TITLES[contender],
-                          color=f"C{CONTENDERS.index(contender)}", linestyle=":" if contender == "fill" else "-")
+                          color=plt.get_cmap("tab20")(CONTENDERS.index(contender)),
+                          linestyle=":" if contender == "fill" else "-")
         axis.set(xscale="log", yscale="log", title=schedule, xlabel="steps", ylabel="ns per value")
         axis.title.set_size(10)
         axis.grid(True, which="major", alpha=0.3)
