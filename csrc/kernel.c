@@ -432,6 +432,18 @@ static int64_t *written_out(steps_source steps, int64_t n)
     return array;
 }
 
+/* eval() over a progression's steps written out. */
+static int eval_written_out(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
+                            psk_out out, int64_t *bad_index)
+{
+    int64_t *array = written_out(steps, n);
+    if (array == NULL)
+        return PSK_E_NOMEM;
+    int status = family->eval(s, array, n, out, bad_index);
+    free(array);
+    return status;
+}
+
 /* eval() over a source: an array as it is, a progression (of a schedule
  * that splits) a block at a time in a room on the stack; after a failure, over
  * all the steps written out, for the failure one call over them reports. */
@@ -449,16 +461,9 @@ static int eval_bulk(const psk_family *family, const psk_schedule *s, steps_sour
         if (status == PSK_OK)
             status = check_finite(part, count, NULL);
         if (status != PSK_OK)
-            break;
-        if (begin + count == n)
-            return PSK_OK;
+            return eval_written_out(family, s, steps, n, out, bad_index);
     }
-    int64_t *array = written_out(steps, n);
-    if (array == NULL)
-        return PSK_E_NOMEM;
-    int status = family->eval(s, array, n, out, bad_index);
-    free(array);
-    return status;
+    return PSK_OK;
 }
 
 /* A closed form with an eval() too takes its steps in bulk, and reports a
