@@ -102,6 +102,37 @@ class Schedule:
             return out
         return float(values[0]) if is_scalar else values.reshape(array.shape)
 
+    def table(self, n: int, *, like: str = "numpy") -> Any:
+        """The first ``n`` learning rates, ``s(range(n))``, as one contiguous
+        numpy array, or a ``"torch"`` or ``"jax"`` tensor sharing or copying it
+        (JAX holds float64 as float32 unless jax_enable_x64): a device-side
+        table a compiled training loop can index."""
+        from .adapters.tensors import LIKES, as_tensor
+
+        if like not in LIKES:
+            raise ValueError(f"{self.kind}: like must be one of {', '.join(LIKES)}, got {like!r}")
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+            raise ValueError(f"{self.kind}: n must be a non-negative integer, got {n!r}")
+        return as_tensor(self(range(int(n))), like)
+
+    def to_torch(self, optimizer: Any) -> Any:
+        """A ``torch.optim.lr_scheduler.LRScheduler`` on ``optimizer`` giving this schedule's values."""
+        from .adapters.torch import to_torch
+
+        return to_torch(self, optimizer)
+
+    def to_keras(self) -> Any:
+        """A Keras 3 ``LearningRateSchedule`` giving this schedule's values."""
+        from .adapters.keras import to_keras
+
+        return to_keras(self)
+
+    def to_optax(self) -> Any:
+        """An optax schedule (``count -> lr``, also under ``jax.jit``) giving this schedule's values."""
+        from .adapters.optax import to_optax
+
+        return to_optax(self)
+
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Schedule) and self.to_dict() == other.to_dict()
                 and self._precision == other._precision)

@@ -44,3 +44,16 @@ def _families(stats: dict, test_file: str) -> str:
 
 def _counted(outcomes: dict[str, int]) -> str:
     return ", ".join(f"{n} {outcome}" for outcome, n in outcomes.items())
+
+
+def require_framework(name: str):
+    """Import a framework for a test: skipped when it is not installed, unless
+    PYSCHED_REQUIRE_FRAMEWORKS=1 (as .ci/run sets), when its absence fails."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as missing:
+        if os.environ.get("PYSCHED_REQUIRE_FRAMEWORKS") == "1":
+            pytest.fail(f"{name} is required here: {missing}")
+        pytest.skip(f"{name} is not installed: {missing}")
