@@ -432,7 +432,7 @@ static int64_t *written_out(steps_source steps, int64_t n)
     return array;
 }
 
-/* eval() over a progression's steps written out. */
+/* eval() over a progression's steps written out, non-finite values included as errors. */
 static int eval_written_out(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
                             psk_out out, int64_t *bad_index)
 {
@@ -441,17 +441,20 @@ static int eval_written_out(const psk_family *family, const psk_schedule *s, ste
         return PSK_E_NOMEM;
     int status = family->eval(s, array, n, out, bad_index);
     free(array);
-    return status;
+    return status == PSK_OK ? check_finite(out, n, bad_index) : status;
 }
 
-/* eval() over a source: an array as it is, a progression (of a schedule
- * that splits) a block at a time in a room on the stack; after a failure, over
- * all the steps written out, for the failure one call over them reports. */
+/* eval() over a source, non-finite values included as errors: an array as it
+ * is, a progression (of a schedule that splits) a block at a time in a room
+ * on the stack; after a failure, over all the steps written out, for the
+ * failure one call over them reports. */
 static int eval_bulk(const psk_family *family, const psk_schedule *s, steps_source steps, int64_t n,
                      psk_out out, int64_t *bad_index)
 {
-    if (steps.array != NULL)
-        return family->eval(s, steps.array, n, out, bad_index);
+    if (steps.array != NULL) {
+        int status = family->eval(s, steps.array, n, out, bad_index);
+        return status == PSK_OK ? check_finite(out, n, bad_index) : status;
+    }
     int64_t room[PSK_BULK_BLOCK];
     size_t width = out.dtype == PSK_FLOAT32 ? sizeof(float) : sizeof(double);
     for (int64_t begin = 0; begin < n; begin += PSK_BULK_BLOCK) {
@@ -477,8 +480,6 @@ static int eval_into(const psk_schedule *s, steps_source steps, int64_t n, psk_o
     int bulk = family->eval != NULL;
     int status = bulk ? eval_bulk(family, s, steps, n, out, bad_index)
                       : eval_pointwise(family, s, steps, n, out, bad_index);
-    if (status == PSK_OK && bulk)
-        status = check_finite(out, n, bad_index);
     if (status != PSK_OK && bulk && family->at != NULL)
         status = eval_pointwise(family, s, steps, n, out, bad_index);
     if (family->flush_denormals)

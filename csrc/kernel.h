@@ -51,7 +51,8 @@ typedef enum { PSK_OP_POW, PSK_OP_POWF, PSK_OP_COS, PSK_OP_COSF } psk_op;
 /* One family: its parameter and child counts; its domain check (NULL when
  * every finite parameter is in the domain); its value at a step (closed
  * forms), its evaluation over all steps (recurrences, compositions), or both
- * (a closed-form composition, which evaluates arrays in bulk); the steps where the mirrored framework raises, if any; and
+ * (a closed-form composition, which evaluates arrays in bulk); the steps
+ * where the mirrored framework raises, if any; and
  * whether it mirrors arithmetic that flushes denormals (TensorFlow, XLA).
  * check() sees a descriptor whose counts, pointers and children are valid;
  * at(), raises_at() and eval() see one that passed check(), and steps in
@@ -147,14 +148,15 @@ static inline double psk_exact_op(psk_op op, double x, double y)
     }
 }
 
-/* fastmath.c: out[i] = op(x[i], y[i]) for i < n in a precision, from a
- * block's operands. In fast precision, where fastmath.h does not apply, it
- * gives NaN, copies the NaNs into x, and returns 1 for the block to pass
- * them on after its finish (which may not: max(0, NaN) is 0). */
+/* A staged family's operands for a block of steps. */
 typedef struct {
     double x[PSK_BLOCK], y[PSK_BLOCK];
 } psk_operands;
 
+/* fastmath.c: out[i] = op(x[i], y[i]) for i < n in a precision, from a
+ * block's operands. In fast precision, where fastmath.h does not apply, it
+ * gives NaN, copies the NaNs into x, and returns 1 for the block to pass
+ * them on after its finish (which may not: max(0, NaN) is 0). */
 int psk_array_op(int32_t precision, psk_op op, psk_operands *operands, double *out, int64_t n);
 void psk_fast_math_init(void);
 
