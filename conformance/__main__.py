@@ -1,6 +1,7 @@
 """``python -m conformance``: run the oracles, compare pysched, write the report.
 
     python -m conformance [run] [options]     compare pysched with the live oracles
+    python -m conformance run --traces NAME   ... or offline, with a recorded trace set
     python -m conformance record [options]    store the oracles' traces as a trace set
     python -m conformance diff A B            compare two recorded trace sets
 
@@ -17,10 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import diff, report, traces
+from . import diff, html_report, report, traces
 from .cases import DRIVERS, Case, all_cases
 from .compare import compare
-from .runner import run_oracles
+from .progress import Progress
+from .runner import OracleRun, run_oracles
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 COMMANDS = ("run", "record", "diff")
@@ -34,7 +36,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     _selection(run)
     run.add_argument("--steps", type=int, metavar="N",
                      help="check at most N contiguous steps per case (far steps are kept)")
-    run.add_argument("--report", type=Path, default=REPORTS / "latest", help="report folder")
+    run.add_argument("--traces", metavar="NAME",
+                     help="compare with a recorded trace set (conformance/traces/sets/NAME.json, e.g. "
+                     f"{traces.REFERENCE}) instead of the live oracles: offline, no framework needed")
+    run.add_argument("--report", type=Path, default=REPORTS / "latest",
+                     help="report folder (report.json, report.md, report.html)")
     run.add_argument("--allow-missing", action="store_true",
                      help="report cases of missing frameworks as unavailable instead of failing")
     run.add_argument("--list", action="store_true", help="list the selected cases and exit")
@@ -51,7 +57,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                           help="pair cases by kind and label alone (to compare Keras 3 with tf_keras, say)")
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv = ["run", *argv]
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.command == "run" and args.traces and args.steps:
+        run.error("--steps applies to the live oracles; a trace set holds the steps it recorded")
+    return args
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +73,10 @@ def _selection(parser: argparse.ArgumentParser) -> None:
 
 
 def selected(args: argparse.Namespace) -> list[Case]:
-    return [c for c in all_cases() if c.driver in args.frameworks
+    """The cases the patterns and frameworks select; with recorded traces (record,
+    run --traces), not those that check pysched's adapters, which need the live frameworks."""
+    recorded = args.command == "record" or getattr(args, "traces", None)
+    return [c for c in all_cases() if c.driver in args.frameworks and not (recorded and c.checks_adapter)
             and any(fnmatch.fnmatchcase(c.id, pattern) for pattern in args.cases)]
 
 
@@ -74,26 +86,49 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(c.id for c in cases))
         return 0
     started = time.monotonic()
-    runs = run_oracles(cases, args.steps, args.jobs)
+    if args.traces:
+        runs = recorded_runs(cases, traces.load(args.traces))
+    else:
+        with Progress(len(cases)) as progress:
+            runs = run_oracles(cases, args.steps, args.jobs, progress)
     results = [compare(case, runs[case.id], args.steps) for case in cases]
     built = report.build(results)
     report.write(built, args.report)
+    html_report.write(built, results, args.report)
     summary = built["summary"]
     for result in results:
         if result.verdict != "pass":
             print(f"{result.verdict.upper()} {result.case.id}\n{result.message}\n", file=sys.stderr)
     print(f"{summary['cases']} cases, {summary['steps_checked']:,} steps: {summary['pass']} pass, "
           f"{summary['fail']} fail, {summary['error']} error, {summary['unavailable']} unavailable; "
-          f"max ULP {summary['max_ulp']} ({time.monotonic() - started:.0f} s). Report: {args.report}/report.md")
+          f"max ULP {summary['max_ulp']} ({time.monotonic() - started:.0f} s). Report: {args.report}/report.md "
+          "(and .json, .html)")
     if summary["fail"] or summary["error"]:
         return 1
     return 2 if summary["unavailable"] and not args.allow_missing else 0
 
 
+def recorded_runs(cases: list[Case], trace_set: traces.TraceSet) -> dict[str, OracleRun]:
+    """The cases' oracle runs as ``trace_set`` recorded them: a case it lacks is
+    unavailable, one recorded before its spec or steps changed is an error."""
+    runs = {}
+    for case in cases:
+        recorded = trace_set.cases.get(case.id)
+        stale = recorded.stale(case) if recorded else ""
+        if recorded is None:
+            runs[case.id] = OracleRun(unavailable=f"trace set {trace_set.name!r} has no recording of this case")
+        elif stale:
+            runs[case.id] = OracleRun(error=f"trace set {trace_set.name!r} recorded this case before {stale}")
+        else:
+            runs[case.id] = recorded.oracle_run(trace_set.versions(case.driver))
+    return runs
+
+
 def record(args: argparse.Namespace) -> int:
     cases = selected(args)
     started = time.monotonic()
-    runs = run_oracles(cases, jobs=args.jobs)
+    with Progress(len(cases)) as progress:
+        runs = run_oracles(cases, jobs=args.jobs, progress=progress)
     command = " ".join(["python -m conformance", *sys.argv[1:]])
     recorded = traces.record(args.name, cases, runs, command)
     for path in traces.unused_values():

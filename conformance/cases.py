@@ -30,8 +30,12 @@ DRIVERS = {
     "optax.jit": "optax",
     "torch.resume": "torch",
     "torch.last_epoch": "torch",
+    "torch.adapter": "torch",
+    "optax.adapter": "optax",
     "keras3.resume": "keras3",
     "tf_keras.resume": "tf_keras",
+    "keras3.adapter": "keras3",
+    "tf_keras.adapter": "tf_keras",
 }
 
 
@@ -88,6 +92,12 @@ class Case:
     @property
     def driver(self) -> str:
         return DRIVERS[self.oracle]
+
+    @property
+    def checks_adapter(self) -> bool:
+        """The oracle runs pysched's own adapters in the framework: it measures
+        pysched, not the framework, so its trace is never recorded."""
+        return self.oracle.endswith(".adapter")
 
     def job(self) -> dict:
         """What the driver needs: the spec, with the harness's own settings."""
@@ -773,6 +783,40 @@ def _resume() -> list[Case]:
     return cases
 
 
+def _adapters_torch() -> list[Case]:
+    """The first variant of each torch, hf and optax family through pysched's
+    adapters: the framework's scheduler imported by from_torch and stepped as
+    to_torch gives it back; the spec's to_optax in optax.sgd, op by op and
+    jitted. Far steps where the framework's own cases have them (a stepped
+    torch recursion costs pysched a replay from step 0 at each far step)."""
+    cases = []
+    for oracle, table in (("torch.adapter", TORCH_VARIANTS), ("torch.adapter", HF_VARIANTS),
+                          ("optax.adapter", OPTAX_VARIANTS)):
+        for kind, variants in table.items():
+            far = FAR if not kind.startswith("torch.") or kind in EPOCH_ONLY else ()
+            label, params = variants[0]
+            cases.append(Case({"kind": kind, **params}, oracle, Steps(3001, far=far), label))
+    return cases
+
+
+def _adapters_keras() -> list[Case]:
+    """The first variant of each Keras family through pysched's adapters, once
+    on Keras 3 and once on tf_keras, one of them eagerly and the other in a
+    tf.function, in turn: Keras's schedule imported by from_keras and driven as
+    to_keras gives it back."""
+    cases = []
+    for index, (kind, variants) in enumerate(KERAS_VARIANTS.items()):
+        label, params = variants[0]
+        executions = ("graph", "eager") if index % 2 else ("eager", "graph")
+        for oracle, execution in zip(("keras3.adapter", "tf_keras.adapter"), executions, strict=True):
+            spec = {"kind": kind, **params}
+            if kind != "keras.PiecewiseConstantDecay":  # no division: graph and eager are the same operations
+                spec["execution"] = execution
+            run = spec.get("execution", "eager")
+            cases.append(Case(spec, oracle, Steps(STEPS[run], far=FAR), f"{label},{run}"))
+    return cases
+
+
 def all_cases() -> list[Case]:
     return (_keras() + _tf1() + _od() + _hf() + _torch() + _optax() + _seed000() + _seed001() + _seed002()
-            + _seed003() + _resume())
+            + _seed003() + _resume() + _adapters_torch() + _adapters_keras())

@@ -17,6 +17,17 @@ SHOWN = 5
 
 
 @dataclass
+class Curves:
+    """What pysched and the oracle gave at each compared step, one row per param
+    group (kept for the report's pictures, never written to its JSON)."""
+
+    steps: np.ndarray
+    pysched: np.ndarray
+    oracle: np.ndarray
+    oracle_fails_at: np.ndarray       # steps where the oracle fails (not in ``steps``)
+
+
+@dataclass
 class Result:
     """One case's verdict, with what the report needs to say why."""
 
@@ -30,6 +41,7 @@ class Result:
     versions: dict = field(default_factory=dict)
     oracle_failures: int = 0          # steps where the oracle fails, and pysched must raise
     first_failure: int | None = None
+    curves: Curves | None = None
 
 
 def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
@@ -53,6 +65,8 @@ def compare(case: Case, run: OracleRun, stop: int | None = None) -> Result:
                       versions=run.versions)
     result = _distances(case, np.tile(valid, len(groups)), actual.ravel(), expected[:, finite].ravel())
     result.versions = run.versions
+    if result.max_ulp is not None:
+        result.curves = Curves(valid, actual, expected[:, finite], failing)
     if case.differs:
         return _expected_difference(result, case)
     if len(failing):

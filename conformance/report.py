@@ -1,4 +1,5 @@
-"""The conformance report: JSON for machines, Markdown for people (SPEC section 6)."""
+"""The conformance report: JSON for machines, Markdown for people (SPEC section 6);
+the pictures are html_report's."""
 
 from __future__ import annotations
 
@@ -102,6 +103,9 @@ def markdown(report: dict) -> str:
         f"{summary['fail']} fail, {summary['error']} error, {summary['unavailable']} unavailable; "
         f"max ULP {summary['max_ulp']}; {summary['framework_differs']} resumed runs where the framework gets it "
         "wrong (their distance from pysched, which gives the uninterrupted run, is in the table below).",
+        "",
+        "Every case pictured, pysched's and the oracle's values overlaid with the ULP distance per step: "
+        "[report.html](report.html).",
         "",
         "## Families",
         "",

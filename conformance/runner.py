@@ -16,6 +16,7 @@ import numpy as np
 
 from .cases import Case
 from .drivers import MISSING_FRAMEWORK
+from .progress import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,19 +45,30 @@ class OracleRun:
     versions: dict = field(default_factory=dict)
 
 
-def run_oracles(cases: list[Case], stop: int | None = None, jobs: int = 2) -> dict[str, OracleRun]:
-    """Run every case's oracle, grouped by driver, ``jobs`` drivers at a time."""
+def run_oracles(cases: list[Case], stop: int | None = None, jobs: int = 2,
+                progress: Progress | None = None) -> dict[str, OracleRun]:
+    """Run every case's oracle, grouped by driver, ``jobs`` drivers at a time,
+    telling ``progress`` as each driver starts and ends."""
     by_driver: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         by_driver[case.driver].append(case)
     runs: dict[str, OracleRun] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for driver_runs in pool.map(lambda item: _run_driver(item[0], item[1], stop), by_driver.items()):
+        for driver_runs in pool.map(lambda item: _run_driver(item[0], item[1], stop, progress), by_driver.items()):
             runs.update(driver_runs)
     return runs
 
 
-def _run_driver(driver: str, cases: list[Case], stop: int | None) -> dict[str, OracleRun]:
+def _run_driver(driver: str, cases: list[Case], stop: int | None, progress: Progress | None) -> dict[str, OracleRun]:
+    if progress:
+        progress.started_driver(driver)
+    runs = _driver_runs(driver, cases, stop)
+    if progress:
+        progress.finished_driver(driver, len(cases))
+    return runs
+
+
+def _driver_runs(driver: str, cases: list[Case], stop: int | None) -> dict[str, OracleRun]:
     with tempfile.TemporaryDirectory(prefix=f"pysched-{driver}-") as tmp:
         cases_path, out = Path(tmp, "cases.json"), Path(tmp, "out")
         cases_path.write_text(json.dumps([

@@ -13,6 +13,8 @@ from . import families as _families  # noqa: F401  (registers every family)
 from ._family import Family
 from ._params import Param
 from ._schedule import FAST_TOLERANCE, Schedule, evaluate_many, families, schedule
+from .adapters import from_keras, from_torch
 
-__all__ = ["FAST_TOLERANCE", "Family", "Param", "Schedule", "evaluate_many", "families", "schedule"]
+__all__ = ["FAST_TOLERANCE", "Family", "Param", "Schedule", "evaluate_many", "families", "from_keras", "from_torch",
+           "schedule"]
 __version__ = "0.1.0"

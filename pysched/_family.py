@@ -12,11 +12,14 @@ import difflib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ._params import Param, SpecError, describe, wrong_type
+
+if TYPE_CHECKING:  # _anatomy reads this table
+    from ._anatomy import Anatomy, Composition
 
 DTYPES = ("float32", "float64")
 
@@ -82,6 +85,18 @@ class Family:
     """Why a dtype is not in ``dtypes``."""
     raises: str = ""
     """Where the mirrored framework raises (and pysched with it), if it can."""
+    anatomy: Anatomy | None = None
+    """What its parameters mean on the step axis (``pysched show``, ``pysched lint``); None for a composition."""
+    composition: Composition | None = None
+    """For a schedule of schedules: where its children are and when each one runs."""
+
+    @property
+    def mirrors(self) -> str:
+        """The API this family mirrors: the oracle's first word, a dotted name
+        (``optax.cosine_decay_schedule``); empty where the oracle is no library
+        API (a seed's snippet, pysched's own compositions)."""
+        first = self.oracle.split(maxsplit=1)[0] if self.oracle else ""
+        return first if "." in first.strip(".") else ""
 
     def resolve(self, given: Mapping[str, Any]) -> tuple[Params, str, Native]:
         """Check a spec's parameters: the full parameters, the dtype, the descriptor."""
@@ -135,15 +150,18 @@ FAMILIES: dict[str, Family] = {}
 
 
 def family(kind: str, *params: Param, dtype: str, oracle: str, notes: str = "",
-           dtypes: tuple[str, ...] = DTYPES, dtype_reason: str = "", raises: str = ""):
+           dtypes: tuple[str, ...] = DTYPES, dtype_reason: str = "", raises: str = "",
+           anatomy: Anatomy | None = None, composition: Composition | None = None):
     """Register the decorated lowering function as the family ``kind``; its
-    docstring, followed by ``notes`` shared between families, is the doc."""
+    docstring, followed by ``notes`` shared between families, is the doc.
+    A family gives its ``anatomy``, a composition its ``composition``."""
 
     def register(lower: Callable[[Params], Native]) -> Callable[[Params], Native]:
         if kind in FAMILIES:
             raise RuntimeError(f"family {kind!r} is declared twice")
         doc = "\n\n".join(inspect.cleandoc(text) for text in (lower.__doc__ or "", notes) if text)
-        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower, dtypes, dtype_reason, raises)
+        FAMILIES[kind] = Family(kind, params, dtype, oracle, doc, lower, dtypes, dtype_reason, raises, anatomy,
+                                composition)
         return lower
 
     return register

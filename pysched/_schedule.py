@@ -121,11 +121,12 @@ class Schedule:
 
         return to_torch(self, optimizer)
 
-    def to_keras(self) -> Any:
-        """A Keras 3 ``LearningRateSchedule`` giving this schedule's values."""
+    def to_keras(self, package: str = "keras") -> Any:
+        """A ``LearningRateSchedule`` giving this schedule's values, of Keras 3
+        (``package="keras"``, the default) or of tf_keras (``"tf_keras"``, Keras 2)."""
         from .adapters.keras import to_keras
 
-        return to_keras(self)
+        return to_keras(self, package)
 
     def to_optax(self) -> Any:
         """An optax schedule (``count -> lr``, also under ``jax.jit``) giving this schedule's values."""

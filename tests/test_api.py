@@ -135,6 +135,23 @@ def test_families_describe_parameters_defaults_and_oracles():
         assert family.doc and family.oracle
 
 
+def test_every_family_declares_its_anatomy_or_its_composition():
+    for kind, family in pysched.families().items():
+        assert (family.anatomy is None) != (family.composition is None), kind
+
+
+@pytest.mark.parametrize(("kind", "mirrors"), [
+    ("optax.cosine_decay", "optax.cosine_decay_schedule"),
+    ("hf.wsd", "transformers.get_wsd_schedule"),
+    ("torch.StepLR", "torch.optim.lr_scheduler.StepLR"),
+    ("seed.linear_warmup", "transformers.get_linear_schedule_with_warmup"),
+    ("seed.lf", ""),
+    ("pysched.clamp", ""),
+])
+def test_mirrors_is_the_api_the_oracle_names(kind, mirrors):
+    assert pysched.families()[kind].mirrors == mirrors
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_evaluate_many_rows_are_the_single_evaluations(kind):
     specs = [spec(kind), spec(kind, dtype=pysched.families()[kind].dtypes[-1])]

@@ -41,7 +41,10 @@ def test_conformance(case, oracle_runs):
     assert refused_whole or result.steps_checked >= 3000
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+RECORDED = [case for case in CASES if not case.checks_adapter]  # adapter checks measure pysched: never recorded
+
+
+@pytest.mark.parametrize("case", RECORDED, ids=[case.id for case in RECORDED])
 def test_live_oracle_repeats_its_recordings(case, oracle_runs):
     """A framework version gives today what it gave when it was recorded."""
     live = oracle_runs[case.id]

@@ -32,6 +32,16 @@ def build_schedule(spec: dict, schedules, seed003):
     return getattr(schedules, name)(**args)
 
 
+def through_pysched(keras_schedule, spec: dict, package: str):
+    """The adapters' round trip: the framework's schedule imported by
+    ``pysched.from_keras`` (with the spec's dtype and execution, which the
+    object does not hold) and turned back by ``to_keras`` for ``package``."""
+    import pysched
+
+    imported = pysched.from_keras(keras_schedule, dtype=spec.get("dtype"), execution=spec.get("execution"))
+    return imported.to_keras(package)
+
+
 def optimizer_trace(spec: dict, steps: np.ndarray, optimizer, variable, gradient, start: int = 0) -> Trace:
     """Drive ``optimizer`` (plain SGD) on ``variable`` with ``gradient`` (-1 as
     the backend's tensor) over the steps, from iteration ``start``, and record

@@ -8,6 +8,10 @@ differs from its scalar one by 1 ULP at about 5% of the steps.)
 
 Oracle ``optax.jit``: the same training step under ``jax.jit``.
 
+Oracle ``optax.adapter`` checks pysched's ``to_optax``, not optax: it is
+``optax.sgd``'s schedule in the same training step, op by op and under
+``jax.jit``, which must agree bit for bit.
+
 A far step is reached by setting the state's count: past 2**31 - 1 the count is
 2**31 - 1, where optax's ``safe_int32_increment`` stops.
 """
@@ -22,19 +26,8 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import optax  # noqa: E402
 
-FUNCTIONS = {
-    "constant": "constant_schedule",
-    "linear": "linear_schedule",
-    "polynomial": "polynomial_schedule",
-    "exponential_decay": "exponential_decay",
-    "piecewise_constant": "piecewise_constant_schedule",
-    "cosine_decay": "cosine_decay_schedule",
-    "warmup_cosine_decay": "warmup_cosine_decay_schedule",
-    "warmup_exponential_decay": "warmup_exponential_decay_schedule",
-    "sgdr": "sgdr_schedule",
-    "cosine_onecycle": "cosine_onecycle_schedule",
-    "linear_onecycle": "linear_onecycle_schedule",
-}
+import pysched  # noqa: E402
+
 INT32_MAX = 2**31 - 1
 
 
@@ -46,7 +39,7 @@ def build(spec: dict):
         return optax.join_schedules([build(child) for child in args["schedules"]], args["boundaries"])
     if args.get("boundaries_and_scales") is not None:  # JSON made the steps strings
         args["boundaries_and_scales"] = {int(step): scale for step, scale in args["boundaries_and_scales"].items()}
-    return getattr(optax, FUNCTIONS[name])(**args)
+    return getattr(optax, pysched.families()[spec["kind"]].mirrors.removeprefix("optax."))(**args)
 
 
 def train_step(tx):
@@ -64,9 +57,9 @@ def with_count(state, count):
     return optax.tree_utils.tree_set(state, count=jnp.asarray(np.minimum(count, INT32_MAX), jnp.int32))
 
 
-def run(spec: dict, steps: np.ndarray, jit: bool) -> Trace:
+def run(spec: dict, steps: np.ndarray, jit: bool, schedule_of=build) -> Trace:
     """The updates in order from tx.init; a far step by setting the count."""
-    tx = optax.sgd(build(spec))
+    tx = optax.sgd(schedule_of(spec))
     step, zero = train_step(tx), jnp.zeros((), jnp.float32)
     step = jax.jit(step) if jit else step
     state = tx.init(zero)
@@ -84,6 +77,21 @@ def run(spec: dict, steps: np.ndarray, jit: bool) -> Trace:
     return Trace(values, "" if np.isfinite(values).all() else "the update is inf or NaN")
 
 
+def pysched_schedule(spec: dict):
+    return pysched.schedule(spec).to_optax()
+
+
+def run_adapter(spec: dict, steps: np.ndarray) -> Trace:
+    """pysched's to_optax as the schedule, op by op; under jax.jit it must give the same bits."""
+    eager, jitted = (run(spec, steps, jit, pysched_schedule) for jit in (False, True))
+    parted = np.flatnonzero(eager.values.view(np.uint32) != jitted.values.view(np.uint32))
+    if len(parted):
+        first = parted[0]
+        raise AssertionError(f"under jax.jit to_optax's update at step {steps[first]} is {jitted.values[first]!r}, "
+                             f"op by op {eager.values[first]!r} ({len(parted)} steps differ)")
+    return eager
+
+
 def versions() -> dict:
     import jaxlib
 
@@ -92,7 +100,7 @@ def versions() -> dict:
 
 
 ORACLES = {"optax": lambda spec, steps: run(spec, steps, jit=False),
-           "optax.jit": lambda spec, steps: run(spec, steps, jit=True)}
+           "optax.jit": lambda spec, steps: run(spec, steps, jit=True), "optax.adapter": run_adapter}
 
 if __name__ == "__main__":
     serve(ORACLES, versions)

@@ -6,7 +6,11 @@ setting ``last_epoch``, as YOLOv3-SPP's own resume does, where the lr depends on
 the epoch alone.
 
 dtype float32 gives the optimizer a float32 tensor lr (and a float32 parameter).
-A case with several groups builds one param group per lr."""
+A case with several groups builds one param group per lr.
+
+Oracle ``torch.adapter`` checks pysched's torch adapters, not torch: the case's
+scheduler, built as above, imported by ``pysched.from_torch``, turned back into
+a torch scheduler by ``to_torch`` on a fresh optimizer and stepped the same way."""
 
 import io
 import warnings
@@ -18,6 +22,8 @@ require("torch", "transformers")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
+
+import pysched  # noqa: E402
 
 from ..oracles import seed001  # noqa: E402
 
@@ -115,15 +121,6 @@ def torch_scheduler(spec: dict, optimizer, last_epoch: int = -1):
     return getattr(torch.optim.lr_scheduler, name)(optimizer, **args)
 
 
-HF_FUNCTIONS = {
-    "hf.constant_with_warmup": "get_constant_schedule_with_warmup",
-    "hf.linear_with_warmup": "get_linear_schedule_with_warmup",
-    "hf.cosine_with_warmup": "get_cosine_schedule_with_warmup",
-    "hf.cosine_with_hard_restarts_with_warmup": "get_cosine_with_hard_restarts_schedule_with_warmup",
-    "hf.polynomial_decay_with_warmup": "get_polynomial_decay_schedule_with_warmup",
-    "hf.inverse_sqrt": "get_inverse_sqrt_schedule",
-    "hf.wsd": "get_wsd_schedule",
-}
 # Seed 001's warmups are transformers' schedules under the seed's parameter names.
 SEED_WARMUPS = {
     "seed.constant_warmup": ("hf.constant_with_warmup", {}),
@@ -138,7 +135,8 @@ def transformers_scheduler(spec: dict, optimizer, last_epoch: int = -1):
     if kind in SEED_WARMUPS:
         kind, renames = SEED_WARMUPS[kind]
         args = {renames.get(k, "num_warmup_steps" if k == "warmup_steps" else k): v for k, v in args.items()}
-    return getattr(transformers, HF_FUNCTIONS[kind])(optimizer, **args, last_epoch=last_epoch)
+    function = pysched.families()[kind].mirrors.removeprefix("transformers.")
+    return getattr(transformers, function)(optimizer, **args, last_epoch=last_epoch)
 
 
 def scheduler_for(spec: dict):
@@ -159,6 +157,14 @@ def run(spec: dict, steps: np.ndarray) -> Trace:
     return scheduler_trace(spec, steps, optimizer, params, scheduler, start=spec.get("start_epoch", 0),
                            closed_form=spec.get("closed_form", False),
                            jumps=lambda_lr or spec["kind"].split(".")[1] in EPOCH_ONLY)
+
+
+def run_adapter(spec: dict, steps: np.ndarray) -> Trace:
+    """spec -> torch's (or transformers') scheduler -> pysched.from_torch ->
+    to_torch, stepped by a fresh SGD optimizer."""
+    imported = pysched.from_torch(scheduler_for(spec)(spec, sgd(spec, base_lrs(spec))[0]))
+    optimizer, params = sgd(spec, base_lrs(spec))
+    return scheduler_trace(spec, steps, optimizer, params, imported.to_torch(optimizer))
 
 
 def run_resumed(spec: dict, steps: np.ndarray, with_last_epoch: bool) -> Trace:
@@ -192,7 +198,7 @@ def versions() -> dict:
     return {"torch": torch.__version__, "transformers": transformers.__version__}
 
 
-ORACLES = {"torch": run, "transformers": run,
+ORACLES = {"torch": run, "transformers": run, "torch.adapter": run_adapter,
            "torch.resume": lambda spec, steps: run_resumed(spec, steps, with_last_epoch=False),
            "torch.last_epoch": lambda spec, steps: run_resumed(spec, steps, with_last_epoch=True)}
 

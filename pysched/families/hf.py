@@ -7,12 +7,14 @@ a float32 tensor lr: ``lr * lambda`` in float32.
 
 from __future__ import annotations
 
+from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import Choice, Integer, Real, SpecError
 
 LR = Real("lr", ge=0, doc="the optimizer's learning rate")
 NUM_WARMUP_STEPS = Integer("num_warmup_steps")
 NUM_TRAINING_STEPS = Integer("num_training_steps")
+HF_DECAY = Anatomy(base="lr", warmup=("num_warmup_steps",), horizon=("num_training_steps",))
 
 
 def oracle(function: str) -> str:
@@ -20,7 +22,8 @@ def oracle(function: str) -> str:
 
 
 @family("hf.constant_with_warmup", LR, NUM_WARMUP_STEPS, dtype="float64",
-        oracle=oracle("get_constant_schedule_with_warmup"))
+        oracle=oracle("get_constant_schedule_with_warmup"),
+        anatomy=Anatomy(base="lr", warmup=("num_warmup_steps",)))
 def constant_with_warmup(p: Params) -> Native:
     """Linear warmup from 0, then constant.
 
@@ -35,7 +38,8 @@ def constant_with_warmup(p: Params) -> Native:
 
 
 @family("hf.linear_with_warmup", LR, NUM_WARMUP_STEPS, NUM_TRAINING_STEPS, dtype="float64",
-        oracle=oracle("get_linear_schedule_with_warmup"))
+        oracle=oracle("get_linear_schedule_with_warmup"),
+        anatomy=HF_DECAY)
 def linear_with_warmup(p: Params) -> Native:
     """Linear warmup from 0, then linear decay to 0 at ``num_training_steps``.
 
@@ -51,7 +55,8 @@ def linear_with_warmup(p: Params) -> Native:
 
 
 @family("hf.cosine_with_warmup", LR, NUM_WARMUP_STEPS, NUM_TRAINING_STEPS, Real("num_cycles", 0.5),
-        dtype="float64", oracle=oracle("get_cosine_schedule_with_warmup"))
+        dtype="float64", oracle=oracle("get_cosine_schedule_with_warmup"),
+        anatomy=HF_DECAY)
 def cosine_with_warmup(p: Params) -> Native:
     """Linear warmup from 0, then a cosine of ``num_cycles`` periods (a half by default).
 
@@ -71,7 +76,8 @@ def cosine_with_warmup(p: Params) -> Native:
 
 @family("hf.cosine_with_hard_restarts_with_warmup", LR, NUM_WARMUP_STEPS, NUM_TRAINING_STEPS,
         Real("num_cycles", 1, ge=0), dtype="float64",
-        oracle=oracle("get_cosine_with_hard_restarts_schedule_with_warmup"))
+        oracle=oracle("get_cosine_with_hard_restarts_schedule_with_warmup"),
+        anatomy=HF_DECAY)
 def cosine_with_hard_restarts_with_warmup(p: Params) -> Native:
     """Linear warmup from 0, then ``num_cycles`` half cosines, each restarting at 1; 0 from the end.
 
@@ -93,7 +99,8 @@ def cosine_with_hard_restarts_with_warmup(p: Params) -> Native:
         Real("power", 1.0), dtype="float64", dtypes=("float64",),
         dtype_reason="with a float32 tensor lr the lambda computes with tensors; pysched mirrors a float lr",
         raises="the division by num_training_steps - num_warmup_steps raises ZeroDivisionError",
-        oracle=oracle("get_polynomial_decay_schedule_with_warmup"))
+        oracle=oracle("get_polynomial_decay_schedule_with_warmup"),
+        anatomy=Anatomy(base="lr", warmup=("num_warmup_steps",), horizon=("num_training_steps",), floor=("lr_end",)))
 def polynomial_decay_with_warmup(p: Params) -> Native:
     """Linear warmup from 0, then polynomial decay from ``lr`` to ``lr_end``, held after.
 
@@ -120,7 +127,8 @@ def polynomial_decay_with_warmup(p: Params) -> Native:
 
 
 @family("hf.inverse_sqrt", LR, NUM_WARMUP_STEPS, Integer("timescale", None, ge=1), dtype="float64",
-        oracle=oracle("get_inverse_sqrt_schedule"))
+        oracle=oracle("get_inverse_sqrt_schedule"),
+        anatomy=Anatomy(base="lr", warmup=("num_warmup_steps",)))
 def inverse_sqrt(p: Params) -> Native:
     """Linear warmup from 0, then decay with the inverse square root of the step.
 
@@ -143,7 +151,10 @@ WSD_TYPES = ("linear", "cosine", "1-sqrt")
 @family("hf.wsd", LR, NUM_WARMUP_STEPS, Integer("num_decay_steps"), Integer("num_training_steps", None),
         Integer("num_stable_steps", None), Choice("warmup_type", "linear", choices=WSD_TYPES),
         Choice("decay_type", "cosine", choices=WSD_TYPES), Real("min_lr_ratio", 0), Real("num_cycles", 0.5),
-        dtype="float64", oracle=oracle("get_wsd_schedule"))
+        dtype="float64", oracle=oracle("get_wsd_schedule"),
+        anatomy=Anatomy(base="lr", warmup=("num_warmup_steps",),
+                        horizon=("num_warmup_steps + num_stable_steps + num_decay_steps", "num_training_steps"),
+                        marks=("num_warmup_steps + num_stable_steps", "num_training_steps - num_decay_steps")))
 def wsd(p: Params) -> Native:
     """Warmup-stable-decay: a warmup, ``num_stable_steps`` at ``lr``, a decay to ``min_lr_ratio * lr``.
 

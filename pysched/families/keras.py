@@ -20,9 +20,13 @@ from itertools import pairwise
 
 import numpy as np
 
+from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import Bool, Choice, ListOf, Real, SpecError, String
 
+KERAS_STAIRS = Anatomy(base="initial_learning_rate", period=("decay_steps",), period_when="staircase")
+TF1_PIECEWISE = Anatomy(edges=("boundaries",), edge_shift=1)
+"""Keras switches one step after each boundary, as TF1 does."""
 GRAPH_NOTE = "in a graph (execution='graph'), a division by a constant is a product with its reciprocal"
 
 
@@ -102,7 +106,8 @@ def oracle(name: str) -> str:
 
 
 @family("keras.ExponentialDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, DECAY_RATE, Bool("staircase", False),
-        String("name", "ExponentialDecay"), execution("eager"), dtype="float32", oracle=oracle("ExponentialDecay"))
+        String("name", "ExponentialDecay"), execution("eager"), dtype="float32", oracle=oracle("ExponentialDecay"),
+        anatomy=KERAS_STAIRS)
 def exponential_decay(p: Params) -> Native:
     """Exponential decay of the learning rate, continuous or in stairs.
 
@@ -123,7 +128,8 @@ def exponential_decay(p: Params) -> Native:
 
 @family("keras.PiecewiseConstantDecay", ListOf("boundaries", item=Real("boundary")),
         ListOf("values", item=Real("value")), String("name", "PiecewiseConstant"), dtype="float32",
-        oracle=oracle("PiecewiseConstantDecay"))
+        oracle=oracle("PiecewiseConstantDecay"),
+        anatomy=TF1_PIECEWISE)
 def piecewise_constant_decay(p: Params) -> Native:
     """Piecewise constant: ``values[i]`` while ``step <= boundaries[i]``, the last value after.
 
@@ -145,7 +151,8 @@ def piecewise_constant_decay(p: Params) -> Native:
 
 @family("keras.PolynomialDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, Real("end_learning_rate", 0.0001),
         Real("power", 1.0), Bool("cycle", False), String("name", "PolynomialDecay"), execution("eager"),
-        dtype="float32", oracle=oracle("PolynomialDecay"))
+        dtype="float32", oracle=oracle("PolynomialDecay"),
+        anatomy=Anatomy(base="initial_learning_rate", horizon=("decay_steps",), floor=("end_learning_rate",)))
 def polynomial_decay(p: Params) -> Native:
     """Polynomial decay from ``initial_learning_rate`` to ``end_learning_rate`` over ``decay_steps``.
 
@@ -163,7 +170,8 @@ def polynomial_decay(p: Params) -> Native:
 
 
 @family("keras.InverseTimeDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, DECAY_RATE, Bool("staircase", False),
-        String("name", "InverseTimeDecay"), execution("eager"), dtype="float32", oracle=oracle("InverseTimeDecay"))
+        String("name", "InverseTimeDecay"), execution("eager"), dtype="float32", oracle=oracle("InverseTimeDecay"),
+        anatomy=KERAS_STAIRS)
 def inverse_time_decay(p: Params) -> Native:
     """Inverse time decay.
 
@@ -181,7 +189,10 @@ def inverse_time_decay(p: Params) -> Native:
 
 @family("keras.CosineDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, Real("alpha", 0.0), String("name", "CosineDecay"),
         Real("warmup_target", None), Real("warmup_steps", 0, ge=0), execution("eager"), dtype="float32",
-        oracle=oracle("CosineDecay"))
+        oracle=oracle("CosineDecay"),
+        anatomy=Anatomy(base="initial_learning_rate", warmup=("warmup_steps",),
+                        horizon=("warmup_steps + decay_steps",),
+                        ramp=("initial_learning_rate", "warmup_target")))
 def cosine_decay(p: Params) -> Native:
     """Cosine decay, after an optional linear warmup to ``warmup_target``.
 
@@ -206,7 +217,8 @@ def cosine_decay(p: Params) -> Native:
 
 @family("keras.CosineDecayRestarts", INITIAL_LEARNING_RATE, Real("first_decay_steps", gt=0), Real("t_mul", 2.0, gt=0),
         Real("m_mul", 1.0, ge=0), Real("alpha", 0.0), String("name", "SGDRDecay"), execution("eager"),
-        dtype="float32", oracle=oracle("CosineDecayRestarts"))
+        dtype="float32", oracle=oracle("CosineDecayRestarts"),
+        anatomy=Anatomy(base="initial_learning_rate", period=("first_decay_steps",), period_growth="t_mul"))
 def cosine_decay_restarts(p: Params) -> Native:
     """Cosine decay with warm restarts (SGDR): periods stretch by ``t_mul``, peaks shrink by ``m_mul``.
 

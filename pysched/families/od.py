@@ -9,6 +9,7 @@ The oracle is that file itself, from the tf-models-research-object-detection
 
 from __future__ import annotations
 
+from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import Bool, Integer, ListOf, Real, SpecError
 from .keras import execution, tf_number
@@ -25,7 +26,10 @@ def oracle(name: str) -> str:
 @family("od.exponential_decay_with_burnin", Real("learning_rate_base"), Real("learning_rate_decay_steps", gt=0),
         Real("learning_rate_decay_factor", ge=0), Real("burnin_learning_rate", 0.0), Integer("burnin_steps", 0),
         Real("min_learning_rate", 0.0), Bool("staircase", True), execution("graph"), dtype="float32",
-        dtypes=FLOAT32, dtype_reason=FLOAT32_ONLY, oracle=oracle("exponential_decay_with_burnin"))
+        dtypes=FLOAT32, dtype_reason=FLOAT32_ONLY, oracle=oracle("exponential_decay_with_burnin"),
+        anatomy=Anatomy(base="learning_rate_base", warmup=("burnin_steps",),
+                        period=("learning_rate_decay_steps",), period_when="staircase",
+                        floor=("min_learning_rate",)))
 def exponential_decay_with_burnin(p: Params) -> Native:
     """A constant burn-in rate, then exponential decay, floored at ``min_learning_rate``.
 
@@ -54,7 +58,10 @@ def exponential_decay_with_burnin(p: Params) -> Native:
 @family("od.cosine_decay_with_warmup", Real("learning_rate_base"), Integer("total_steps"),
         Real("warmup_learning_rate", 0.0), Integer("warmup_steps", 0), Integer("hold_base_rate_steps", 0),
         execution("graph"), dtype="float32", dtypes=FLOAT32, dtype_reason=FLOAT32_ONLY,
-        oracle=oracle("cosine_decay_with_warmup"))
+        oracle=oracle("cosine_decay_with_warmup"),
+        anatomy=Anatomy(base="learning_rate_base", warmup=("warmup_steps",),
+                        marks=("warmup_steps + hold_base_rate_steps",), horizon=("total_steps",),
+                        ramp=("warmup_learning_rate", "learning_rate_base")))
 def cosine_decay_with_warmup(p: Params) -> Native:
     """Linear warmup, a hold at ``learning_rate_base``, a half cosine to 0 at ``total_steps``, then 0.
 
@@ -84,7 +91,8 @@ def cosine_decay_with_warmup(p: Params) -> Native:
 
 @family("od.manual_stepping", ListOf("boundaries", item=Integer("boundary", ge=1), increasing=True, min_length=0),
         ListOf("rates", item=Real("rate")), Bool("warmup", False), dtype="float32", dtypes=FLOAT32,
-        dtype_reason=FLOAT32_ONLY, oracle=oracle("manual_stepping"))
+        dtype_reason=FLOAT32_ONLY, oracle=oracle("manual_stepping"),
+        anatomy=Anatomy(edges=("boundaries",)))
 def manual_stepping(p: Params) -> Native:
     """Piecewise constant rates switching at each boundary, optionally with a linear warmup to ``rates[1]``.
 

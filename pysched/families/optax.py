@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from itertools import accumulate
 
+from .._anatomy import Anatomy, Composition
 from .._family import Children, Native, Params, family
 from .._params import MAX_INT32, Bool, DictOf, Integer, ListOf, Real, SpecError
 
@@ -37,6 +38,8 @@ EXPONENT = Real("exponent", 1.0, **POWER_BOUND, doc="the power of the cosine dec
 PCT_START = Real("pct_start", 0.3, ge=0, le=1, doc="the fraction of transition_steps spent rising")
 DIV_FACTOR = Real("div_factor", 25.0, gt=0, doc="peak_value / div_factor is the first value")
 FINAL_DIV_FACTOR = Real("final_div_factor", 1e4, gt=0, doc="how far below the first value the last one is")
+OPTAX_LINE = Anatomy(base="init_value", marks=("transition_begin",),
+                     horizon=("transition_begin + transition_steps",), floor=("end_value",))
 
 
 def optax_family(kind: str, *params, function: str, **options):
@@ -80,14 +83,16 @@ def warmup_native(p: Params, then: Native) -> Native:
     return join_native((warmup, then), [p.warmup_steps])
 
 
-@optax_family("constant", Real("value"), function="constant_schedule")
+@optax_family("constant", Real("value"), function="constant_schedule",
+              anatomy=Anatomy(base="value", constant=True))
 def constant(p: Params) -> Native:
     """``value`` at every step: ``lambda count: value``."""
     return constant_native(p.value)
 
 
 @optax_family("polynomial", INIT_VALUE, Real("end_value"), Real("power", **POWER_BOUND), TRANSITION_STEPS,
-              TRANSITION_BEGIN, function="polynomial_schedule")
+              TRANSITION_BEGIN, function="polynomial_schedule",
+              anatomy=OPTAX_LINE)
 def polynomial(p: Params) -> Native:
     """A polynomial transition from ``init_value`` to ``end_value``, held after.
 
@@ -104,7 +109,8 @@ def polynomial(p: Params) -> Native:
 
 
 @optax_family("linear", INIT_VALUE, Real("end_value"), TRANSITION_STEPS, TRANSITION_BEGIN,
-              function="linear_schedule")
+              function="linear_schedule",
+              anatomy=OPTAX_LINE)
 def linear(p: Params) -> Native:
     """``optax.polynomial`` with the int power 1: a straight line from ``init_value``
     to ``end_value`` over ``transition_steps``, held after."""
@@ -112,7 +118,9 @@ def linear(p: Params) -> Native:
 
 
 @optax_family("exponential_decay", INIT_VALUE, TRANSITION_STEPS, DECAY_RATE, TRANSITION_BEGIN, STAIRCASE,
-              END_VALUE_BOUND, function="exponential_decay")
+              END_VALUE_BOUND, function="exponential_decay",
+              anatomy=Anatomy(base="init_value", marks=("transition_begin",), period=("transition_steps",),
+                              period_when="staircase", floor=("end_value",)))
 def exponential_decay(p: Params) -> Native:
     """``init_value * decay_rate ** ((count - transition_begin) / transition_steps)``.
 
@@ -134,7 +142,8 @@ def exponential_decay(p: Params) -> Native:
 @optax_family("piecewise_constant", INIT_VALUE,
               DictOf("boundaries_and_scales", None, key=Integer("step", le=MAX_INT32), item=Real("scale", ge=0),
                      doc="{step: scale}: from each step on, the value is multiplied by its scale"),
-              function="piecewise_constant_schedule")
+              function="piecewise_constant_schedule",
+              anatomy=Anatomy(base="init_value", edges=("boundaries_and_scales",)))
 def piecewise_constant(p: Params) -> Native:
     """``init_value`` times the scales of every boundary reached (it switches at the boundary itself).
 
@@ -150,7 +159,8 @@ def piecewise_constant(p: Params) -> Native:
 
 
 @optax_family("cosine_decay", INIT_VALUE, Real("decay_steps", gt=0), Real("alpha", 0.0), EXPONENT,
-              function="cosine_decay_schedule")
+              function="cosine_decay_schedule",
+              anatomy=Anatomy(base="init_value", horizon=("decay_steps",)))
 def cosine_decay(p: Params) -> Native:
     """A half cosine from ``init_value`` to ``alpha * init_value`` over ``decay_steps``, held after.
 
@@ -165,7 +175,9 @@ def cosine_decay(p: Params) -> Native:
 
 
 @optax_family("warmup_cosine_decay", INIT_VALUE, PEAK_VALUE, WARMUP_STEPS, Integer("decay_steps", le=MAX_INT32),
-              Real("end_value", 0.0), EXPONENT, function="warmup_cosine_decay_schedule")
+              Real("end_value", 0.0), EXPONENT, function="warmup_cosine_decay_schedule",
+              anatomy=Anatomy(base="peak_value", warmup=("warmup_steps",), horizon=("decay_steps",),
+                              ramp=("init_value", "peak_value"), floor=("end_value",)))
 def warmup_cosine_decay(p: Params) -> Native:
     """A linear warmup to ``peak_value``, then a cosine decay to ``end_value`` that ends at ``decay_steps``.
 
@@ -184,7 +196,10 @@ def warmup_cosine_decay(p: Params) -> Native:
 
 
 @optax_family("warmup_exponential_decay", INIT_VALUE, PEAK_VALUE, WARMUP_STEPS, TRANSITION_STEPS, DECAY_RATE,
-              TRANSITION_BEGIN, STAIRCASE, END_VALUE_BOUND, function="warmup_exponential_decay_schedule")
+              TRANSITION_BEGIN, STAIRCASE, END_VALUE_BOUND, function="warmup_exponential_decay_schedule",
+              anatomy=Anatomy(base="peak_value", warmup=("warmup_steps",),
+                              marks=("warmup_steps + transition_begin",),
+                              ramp=("init_value", "peak_value"), floor=("end_value",)))
 def warmup_exponential_decay(p: Params) -> Native:
     """A linear warmup to ``peak_value``, then ``optax.exponential_decay`` from it.
 
@@ -202,7 +217,8 @@ COSINE_KWARGS = Children("cosine_kwargs", kind="optax.warmup_cosine_decay", inhe
                          doc="the warmup_cosine_decay parameters of each cycle")
 
 
-@optax_family("sgdr", COSINE_KWARGS, function="sgdr_schedule")
+@optax_family("sgdr", COSINE_KWARGS, function="sgdr_schedule",
+              composition=Composition("cosine_kwargs", lengths="decay_steps"))
 def sgdr(p: Params) -> Native:
     """Warm restarts: one ``optax.warmup_cosine_decay`` per cycle, each ``decay_steps`` long.
 
@@ -250,7 +266,9 @@ the same step keep the later scale.
 
 @optax_family("linear_onecycle", Integer("transition_steps", ge=1, le=MAX_INT32), PEAK_VALUE, PCT_START,
               Real("pct_final", 0.85, ge=0, le=1, doc="the fraction of transition_steps at which the fall ends"),
-              DIV_FACTOR, FINAL_DIV_FACTOR, function="linear_onecycle_schedule", notes=INTERPOLATION_NOTES)
+              DIV_FACTOR, FINAL_DIV_FACTOR, function="linear_onecycle_schedule", notes=INTERPOLATION_NOTES,
+              anatomy=Anatomy(base="peak_value", horizon=("transition_steps",),
+                              marks=("pct_start * transition_steps", "pct_final * transition_steps")))
 def linear_onecycle(p: Params) -> Native:
     """Three straight lines: up to ``peak_value``, back down, then on down to the final value.
 
@@ -268,7 +286,9 @@ def linear_onecycle(p: Params) -> Native:
 
 
 @optax_family("cosine_onecycle", Integer("transition_steps", ge=1, le=MAX_INT32), PEAK_VALUE, PCT_START,
-              DIV_FACTOR, FINAL_DIV_FACTOR, function="cosine_onecycle_schedule", notes=INTERPOLATION_NOTES)
+              DIV_FACTOR, FINAL_DIV_FACTOR, function="cosine_onecycle_schedule", notes=INTERPOLATION_NOTES,
+              anatomy=Anatomy(base="peak_value", marks=("pct_start * transition_steps",),
+                              horizon=("transition_steps",)))
 def cosine_onecycle(p: Params) -> Native:
     """Two cosine halves: up to ``peak_value``, then down to the final value.
 
@@ -287,7 +307,8 @@ SCHEDULES = Children("schedules", prefix="optax.", inherit=("dtype",), doc="opta
 
 
 @optax_family("join", SCHEDULES, ListOf("boundaries", item=Integer("boundary", le=MAX_INT32), min_length=0),
-              function="join_schedules")
+              function="join_schedules",
+              composition=Composition("schedules", boundaries="boundaries"))
 def join(p: Params) -> Native:
     """``schedules[i]`` from ``boundaries[i - 1]`` on, each seeing the steps since its boundary.
 

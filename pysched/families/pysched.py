@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from .._anatomy import Composition
 from .._family import Child, Children, Native, Params, family
 from .._params import Integer, ListOf, Real, SpecError
 
@@ -25,7 +26,8 @@ SCHEDULE = Child("schedule", doc="a spec of any namespace")
 
 @family("pysched.sequential", SCHEDULES, ListOf("boundaries", item=Integer("boundary"), min_length=0,
                doc="the step at which each schedule after the first takes over"),
-        dtype="float64", oracle=ORACLE, notes=DTYPE_NOTE)
+        dtype="float64", oracle=ORACLE, notes=DTYPE_NOTE,
+        composition=Composition("schedules", boundaries="boundaries"))
 def sequential(p: Params) -> Native:
     """``schedules[i]`` from ``boundaries[i - 1]`` on, restarted at its own step 0.
 
@@ -47,14 +49,16 @@ def sequential(p: Params) -> Native:
 
 
 @family("pysched.scale", SCHEDULE, Real("factor", doc="the multiplier"), dtype="float64", oracle=ORACLE,
-        notes=DTYPE_NOTE)
+        notes=DTYPE_NOTE,
+        composition=Composition("schedule"))
 def scale(p: Params) -> Native:
     """``value(t) = schedule(t) * factor``, one rounding in the composition's dtype."""
     return Native("PYSCHED_SCALE", real=(p.factor,), children=(SCHEDULE.native(p.schedule, {}),))
 
 
 @family("pysched.clamp", SCHEDULE, Real("min_value", None, doc="the floor, if any"),
-        Real("max_value", None, doc="the ceiling, if any"), dtype="float64", oracle=ORACLE, notes=DTYPE_NOTE)
+        Real("max_value", None, doc="the ceiling, if any"), dtype="float64", oracle=ORACLE, notes=DTYPE_NOTE,
+        composition=Composition("schedule"))
 def clamp(p: Params) -> Native:
     """``value(t) = min(max(schedule(t), min_value), max_value)``, each bound only if given.
 

@@ -11,10 +11,14 @@ with a float32 tensor learning rate.
 
 from __future__ import annotations
 
+from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import MAX_COUNT, Choice, Integer, Real, SpecError
 from .keras import exponential_decay_native
-from .tf1 import EXPONENTIAL_DECAY_PARAMS
+from .tf1 import EXPONENTIAL_DECAY_PARAMS, STAIRS
+
+SEED_WARMUP = Anatomy(base="init_lr", warmup=("warmup_steps",))
+SEED_WARMUP_DECAY = Anatomy(base="init_lr", warmup=("warmup_steps",), horizon=("max_steps",))
 
 # --- 000: exponential_decay_with_burnin, TF1 --------------------------------
 
@@ -28,6 +32,7 @@ from .tf1 import EXPONENTIAL_DECAY_PARAMS
     dtype="float32",
     oracle="seed 000's exponential_decay_with_burnin in a TF1 graph (tf.compat.v1), "
            "global_step stepped by minimize",
+    anatomy=Anatomy(base="initial_learning_rate", warmup=("burnin_steps",)),
 )
 def exponential_decay_with_burnin(p: Params) -> Native:
     """Seed 000: a power-4 burn-in, then exponential decay of ``global_step - burnin_steps``.
@@ -72,6 +77,7 @@ def _transformers_figure(function: str) -> str:
     dtype="float64",
     oracle="transformers.get_constant_schedule_with_warmup (LambdaLR) on a torch optimizer",
     notes=_transformers_figure("get_constant_schedule_with_warmup"),
+    anatomy=SEED_WARMUP,
 )
 def constant_warmup(p: Params) -> Native:
     """Seed 001, Constant Warmup: linear from 0 to ``init_lr``, then constant.
@@ -94,6 +100,7 @@ def constant_warmup(p: Params) -> Native:
     dtype="float64",
     oracle="transformers.get_linear_schedule_with_warmup (LambdaLR) on a torch optimizer",
     notes=_transformers_figure("get_linear_schedule_with_warmup"),
+    anatomy=SEED_WARMUP_DECAY,
 )
 def linear_warmup(p: Params) -> Native:
     """Seed 001, Linear Warmup: linear from 0 to ``init_lr``, then linear down to 0 at ``max_steps``.
@@ -116,6 +123,7 @@ def linear_warmup(p: Params) -> Native:
     dtype="float64",
     oracle="transformers.get_cosine_schedule_with_warmup (LambdaLR) on a torch optimizer",
     notes=_transformers_figure("get_cosine_schedule_with_warmup"),
+    anatomy=SEED_WARMUP_DECAY,
 )
 def cosine_warmup(p: Params) -> Native:
     """Seed 001, Cosine Warmup: linear from 0 to ``init_lr``, then a half cosine down to 0.
@@ -139,6 +147,7 @@ def cosine_warmup(p: Params) -> Native:
     Integer("warmup_steps"),
     dtype="float64",
     oracle="seed 001's gradual warmup loop, in Python, with the post-warmup branch its docstring gives",
+    anatomy=SEED_WARMUP,
 )
 def gradual_warmup(p: Params) -> Native:
     """Seed 001, Gradual Warmup, as the docstring of its snippet defines it.
@@ -164,6 +173,7 @@ def gradual_warmup(p: Params) -> Native:
     Integer("warmup_steps", ge=1),
     dtype="float64",
     oracle="seed 001's gradual warmup simulation loop, run as written in Python",
+    anatomy=SEED_WARMUP,
 )
 def gradual_warmup_simulation(p: Params) -> Native:
     """Seed 001, the simulation of gradual warmup: warmup, then ``learning_rate**1.0001`` every step.
@@ -196,6 +206,7 @@ def gradual_warmup_simulation(p: Params) -> Native:
     Real("warmup_factor"),
     dtype="float64",
     oracle="seed 001's YOLOv3-SPP warmup_lr_scheduler (its LambdaLR) on a torch SGD optimizer",
+    anatomy=Anatomy(base="lr0", warmup=("warmup_iters",)),
 )
 def warmup_lr_scheduler(p: Params) -> Native:
     """Seed 001, YOLOv3-SPP's warmup factor, ``lr0 * f(x)`` by LambdaLR.
@@ -222,6 +233,7 @@ def warmup_lr_scheduler(p: Params) -> Native:
     dtype="float64",
     oracle="seed 001's YOLOv3-SPP lf lambda in LambdaLR on a torch SGD optimizer, "
            "last_epoch set to start_epoch as train() does",
+    anatomy=Anatomy(base="lr0", horizon=("epochs",)),
 )
 def lf(p: Params) -> Native:
     """Seed 001, YOLOv3-SPP's cosine ``lf`` by LambdaLR, stepped once per epoch.
@@ -249,6 +261,7 @@ def lf(p: Params) -> Native:
     dtype="float32",
     oracle="seed 002's two usages of tf.train.exponential_decay in a TF1 graph: a global_step "
            "Variable stepped by minimize, and a float32 global_step placeholder fed the step",
+    anatomy=STAIRS,
 )
 def exponential_decay(p: Params) -> Native:
     """Seed 002: ``tf.train.exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase)``.
@@ -309,6 +322,7 @@ def _stateful_native(kind: str, p: Params, real: tuple[float, ...], periods: tup
     dtype="float32",
     oracle="seed 003's ExponentialDecay class, called by a real Keras optimizer's updates",
     notes=_OPTIMIZER_DOC,
+    anatomy=Anatomy(base="initial_lr", period=("print_step",), floor=("min_lr",)),
 )
 def stateful_exponential_decay(p: Params) -> Native:
     """Seed 003's ExponentialDecay: decays by ``decay_rate`` once per ``print_step`` steps, floored at ``min_lr``.
@@ -342,6 +356,7 @@ def stateful_exponential_decay(p: Params) -> Native:
     dtype="float32",
     oracle="seed 003's PiecewiseConstantDecay class, called by a real Keras optimizer's updates",
     notes=_OPTIMIZER_DOC,
+    anatomy=Anatomy(base="initial_lr", period=("change_step",), floor=("min_lr",)),
 )
 def stateful_piecewise_constant_decay(p: Params) -> Native:
     """Seed 003's PiecewiseConstantDecay: multiplies by ``decay_rate`` at every multiple of ``change_step``.
@@ -374,6 +389,7 @@ def stateful_piecewise_constant_decay(p: Params) -> Native:
     Real("print_step", ge=1, le=MAX_COUNT),
     dtype="float32",
     oracle="seed 003's CosineDecay class, called by a real Keras optimizer's updates",
+    anatomy=Anatomy(base="initial_lr", horizon=("decay_step",), floor=("min_lr",)),
 )
 def stateful_cosine_decay(p: Params) -> Native:
     """Seed 003's CosineDecay: a half cosine from ``initial_lr`` to 0 over ``decay_step``, floored at ``min_lr``.

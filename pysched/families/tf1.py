@@ -13,11 +13,13 @@ whose arithmetic is the keras namespace's.
 
 from __future__ import annotations
 
+from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import Bool, Integer, ListOf, Real, SpecError, String
 from .keras import (
     DECAY_RATE,
     DECAY_STEPS,
+    TF1_PIECEWISE,
     cosine_decay_native,
     cosine_decay_restarts_native,
     execution,
@@ -29,6 +31,7 @@ from .keras import (
 )
 
 LEARNING_RATE = Real("learning_rate")
+STAIRS = Anatomy(base="learning_rate", period=("decay_steps",), period_when="staircase")
 NAME = String("name", None)
 EXPONENTIAL_DECAY_PARAMS = (LEARNING_RATE, DECAY_STEPS, DECAY_RATE, Bool("staircase", False), NAME)
 FLOAT32_ONLY = ("float32",)
@@ -40,7 +43,8 @@ def oracle(name: str) -> str:
 
 
 @family("tf1.exponential_decay", *EXPONENTIAL_DECAY_PARAMS, execution("graph"), dtype="float32",
-        oracle=oracle("exponential_decay"))
+        oracle=oracle("exponential_decay"),
+        anatomy=STAIRS)
 def exponential_decay(p: Params) -> Native:
     """Exponential decay at ``global_step``, continuous or in stairs.
 
@@ -57,7 +61,8 @@ def exponential_decay(p: Params) -> Native:
 
 
 @family("tf1.natural_exp_decay", *EXPONENTIAL_DECAY_PARAMS, execution("graph"), dtype="float32",
-        oracle=oracle("natural_exp_decay"))
+        oracle=oracle("natural_exp_decay"),
+        anatomy=STAIRS)
 def natural_exp_decay(p: Params) -> Native:
     """Natural exponential decay: exponential decay with rate ``exp(-decay_rate)``.
 
@@ -70,7 +75,8 @@ def natural_exp_decay(p: Params) -> Native:
 
 
 @family("tf1.inverse_time_decay", *EXPONENTIAL_DECAY_PARAMS, execution("graph"), dtype="float32",
-        oracle=oracle("inverse_time_decay"))
+        oracle=oracle("inverse_time_decay"),
+        anatomy=STAIRS)
 def inverse_time_decay(p: Params) -> Native:
     """Inverse time decay: ``learning_rate / (1 + decay_rate * global_step / decay_steps)``
     (the quotient floored with ``staircase``); ``keras.InverseTimeDecay``'s arithmetic."""
@@ -78,7 +84,8 @@ def inverse_time_decay(p: Params) -> Native:
 
 
 @family("tf1.polynomial_decay", LEARNING_RATE, DECAY_STEPS, Real("end_learning_rate", 0.0001), Real("power", 1.0),
-        Bool("cycle", False), NAME, execution("graph"), dtype="float32", oracle=oracle("polynomial_decay"))
+        Bool("cycle", False), NAME, execution("graph"), dtype="float32", oracle=oracle("polynomial_decay"),
+        anatomy=Anatomy(base="learning_rate", horizon=("decay_steps",), floor=("end_learning_rate",)))
 def polynomial_decay(p: Params) -> Native:
     """Polynomial decay to ``end_learning_rate`` over ``decay_steps``, held or cycled after;
     ``keras.PolynomialDecay``'s arithmetic. With ``cycle`` a graph is float32
@@ -98,7 +105,8 @@ def polynomial_decay(p: Params) -> Native:
 
 
 @family("tf1.piecewise_constant", ListOf("boundaries", item=Integer("boundary", ge=None, le=None)),
-        ListOf("values", item=Real("value")), NAME, dtype="float32", oracle=oracle("piecewise_constant"))
+        ListOf("values", item=Real("value")), NAME, dtype="float32", oracle=oracle("piecewise_constant"),
+        anatomy=TF1_PIECEWISE)
 def piecewise_constant(p: Params) -> Native:
     """Piecewise constant in ``x`` (the global step): ``values[i]`` while ``x <= boundaries[i]``.
 
@@ -115,7 +123,8 @@ def piecewise_constant(p: Params) -> Native:
 
 
 @family("tf1.cosine_decay", LEARNING_RATE, DECAY_STEPS, Real("alpha", 0.0), NAME, execution("graph"),
-        dtype="float32", dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay"))
+        dtype="float32", dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay"),
+        anatomy=Anatomy(base="learning_rate", horizon=("decay_steps",)))
 def cosine_decay(p: Params) -> Native:
     """Cosine decay to ``alpha * learning_rate`` over ``decay_steps``, held after;
     ``keras.CosineDecay``'s arithmetic without warmup.
@@ -131,7 +140,8 @@ def cosine_decay(p: Params) -> Native:
 
 @family("tf1.cosine_decay_restarts", LEARNING_RATE, Real("first_decay_steps", gt=0), Real("t_mul", 2.0, gt=0),
         Real("m_mul", 1.0, ge=0), Real("alpha", 0.0), NAME, execution("graph"), dtype="float32",
-        dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay_restarts"))
+        dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32, oracle=oracle("cosine_decay_restarts"),
+        anatomy=Anatomy(base="learning_rate", period=("first_decay_steps",), period_growth="t_mul"))
 def cosine_decay_restarts(p: Params) -> Native:
     """Cosine decay with warm restarts (SGDR); ``keras.CosineDecayRestarts``'s arithmetic."""
     return cosine_decay_restarts_native(p, p.learning_rate)
@@ -139,7 +149,8 @@ def cosine_decay_restarts(p: Params) -> Native:
 
 @family("tf1.linear_cosine_decay", LEARNING_RATE, DECAY_STEPS, Real("num_periods", 0.5), Real("alpha", 0.0),
         Real("beta", 0.001), NAME, execution("graph"), dtype="float32", dtypes=FLOAT32_ONLY, dtype_reason=PI_IS_FLOAT32,
-        oracle=oracle("linear_cosine_decay"))
+        oracle=oracle("linear_cosine_decay"),
+        anatomy=Anatomy(base="learning_rate", horizon=("decay_steps",)))
 def linear_cosine_decay(p: Params) -> Native:
     """Linear cosine decay (Bello et al., 2017), held after ``decay_steps``.
 

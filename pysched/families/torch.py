@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from .._anatomy import Anatomy, Composition
 from .._family import Children, Native, Params, family
 from .._params import Bool, Choice, Integer, ListOf, Real, SpecError
 
@@ -31,7 +32,8 @@ def oracle(name: str) -> str:
 
 
 @family("torch.StepLR", LR, Integer("step_size", ge=1), Real("gamma", 0.1, ge=0), CLOSED_FORM,
-        dtype="float64", oracle=oracle("StepLR"))
+        dtype="float64", oracle=oracle("StepLR"),
+        anatomy=Anatomy(base="lr", period=("step_size",)))
 def step_lr(p: Params) -> Native:
     """Multiply the rate by ``gamma`` every ``step_size`` steps.
 
@@ -46,7 +48,8 @@ def step_lr(p: Params) -> Native:
 
 
 @family("torch.MultiStepLR", LR, ListOf("milestones", item=Integer("milestone"), min_length=0),
-        Real("gamma", 0.1, ge=0), CLOSED_FORM, dtype="float64", oracle=oracle("MultiStepLR"))
+        Real("gamma", 0.1, ge=0), CLOSED_FORM, dtype="float64", oracle=oracle("MultiStepLR"),
+        anatomy=Anatomy(base="lr", edges=("milestones",)))
 def multi_step_lr(p: Params) -> Native:
     """Multiply the rate by ``gamma`` at each milestone (by ``gamma ** k`` at a milestone given k times).
 
@@ -64,7 +67,8 @@ def multi_step_lr(p: Params) -> Native:
 
 @family("torch.ConstantLR", LR, Real("factor", 1.0 / 3, ge=0, le=1), Integer("total_iters", 5), CLOSED_FORM,
         dtype="float64", oracle=oracle("ConstantLR"),
-        raises="ConstantLR divides by factor 0 at total_iters (ZeroDivisionError)")
+        raises="ConstantLR divides by factor 0 at total_iters (ZeroDivisionError)",
+        anatomy=Anatomy(base="lr", horizon=("total_iters",)))
 def constant_lr(p: Params) -> Native:
     """``factor`` times the rate until ``total_iters``, then the rate.
 
@@ -84,7 +88,8 @@ def constant_lr(p: Params) -> Native:
 
 
 @family("torch.LinearLR", LR, Real("start_factor", 1.0 / 3, gt=0, le=1), Real("end_factor", 1.0, ge=0, le=1),
-        Integer("total_iters", 5), CLOSED_FORM, dtype="float64", oracle=oracle("LinearLR"))
+        Integer("total_iters", 5), CLOSED_FORM, dtype="float64", oracle=oracle("LinearLR"),
+        anatomy=Anatomy(base="lr", horizon=("total_iters",)))
 def linear_lr(p: Params) -> Native:
     """A linear ramp of the factor from ``start_factor`` to ``end_factor`` over ``total_iters``.
 
@@ -104,7 +109,8 @@ def linear_lr(p: Params) -> Native:
                   integer=(p.total_iters, int(p.closed_form)))
 
 
-@family("torch.ExponentialLR", LR, Real("gamma", ge=0), CLOSED_FORM, dtype="float64", oracle=oracle("ExponentialLR"))
+@family("torch.ExponentialLR", LR, Real("gamma", ge=0), CLOSED_FORM, dtype="float64", oracle=oracle("ExponentialLR"),
+        anatomy=Anatomy(base="lr"))
 def exponential_lr(p: Params) -> Native:
     """Multiply the rate by ``gamma`` every step.
 
@@ -121,7 +127,8 @@ def exponential_lr(p: Params) -> Native:
 
 
 @family("torch.PolynomialLR", LR, Integer("total_iters", 5), Real("power", 1.0), CLOSED_FORM, dtype="float64",
-        oracle=oracle("PolynomialLR"), raises="0.0 ** a negative power raises ZeroDivisionError at total_iters")
+        oracle=oracle("PolynomialLR"), raises="0.0 ** a negative power raises ZeroDivisionError at total_iters",
+        anatomy=Anatomy(base="lr", horizon=("total_iters",)))
 def polynomial_lr(p: Params) -> Native:
     """Polynomial decay to 0 over ``total_iters`` steps, 0 after.
 
@@ -136,7 +143,8 @@ def polynomial_lr(p: Params) -> Native:
 
 
 @family("torch.CosineAnnealingLR", LR, Integer("T_max", ge=1), Real("eta_min", 0.0), CLOSED_FORM, dtype="float64",
-        oracle=oracle("CosineAnnealingLR"))
+        oracle=oracle("CosineAnnealingLR"),
+        anatomy=Anatomy(base="lr", horizon=("T_max",), floor=("eta_min",)))
 def cosine_annealing_lr(p: Params) -> Native:
     """Cosine annealing from ``lr`` to ``eta_min`` over ``T_max`` steps, and back up over the next ``T_max``.
 
@@ -157,7 +165,8 @@ def cosine_annealing_lr(p: Params) -> Native:
 
 
 @family("torch.CosineAnnealingWarmRestarts", LR, Integer("T_0", ge=1), Integer("T_mult", 1, ge=1, le=2**31 - 1),
-        Real("eta_min", 0.0), CLOSED_FORM, dtype="float64", oracle=oracle("CosineAnnealingWarmRestarts"))
+        Real("eta_min", 0.0), CLOSED_FORM, dtype="float64", oracle=oracle("CosineAnnealingWarmRestarts"),
+        anatomy=Anatomy(base="lr", period=("T_0",), period_growth="T_mult", floor=("eta_min",)))
 def cosine_annealing_warm_restarts(p: Params) -> Native:
     """SGDR: cosine annealing restarted every ``T_i`` steps, ``T_i`` growing by ``T_mult``.
 
@@ -184,7 +193,9 @@ CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
         Real("step_size_down", None, ge=0), Choice("mode", "triangular", choices=CYCLIC_MODES),
         Real("gamma", 1.0), Choice("scale_mode", "cycle", choices=("cycle", "iterations")),
         Bool("cycle_momentum", True), Real("base_momentum", 0.8), Real("max_momentum", 0.9), dtype="float64",
-        oracle=oracle("CyclicLR"), raises="2.0 ** (cycle - 1) or gamma ** step overflows (OverflowError)")
+        oracle=oracle("CyclicLR"), raises="2.0 ** (cycle - 1) or gamma ** step overflows (OverflowError)",
+        anatomy=Anatomy(base="base_lr", marks=("step_size_up",), floor=("max_lr",),
+                        period=("step_size_up + step_size_down", "2 * step_size_up")))
 def cyclic_lr(p: Params) -> Native:
     """Cyclical learning rate between ``base_lr`` and ``max_lr`` (triangular, triangular2, exp_range).
 
@@ -213,7 +224,9 @@ def cyclic_lr(p: Params) -> Native:
         Choice("anneal_strategy", "cos", choices=("cos", "linear")), Bool("cycle_momentum", True),
         Real("base_momentum", 0.85), Real("max_momentum", 0.95), Real("div_factor", 25.0),
         Real("final_div_factor", 1e4), Bool("three_phase", False), dtype="float64", oracle=oracle("OneCycleLR"),
-        raises="OneCycleLR raises ValueError past total_steps")
+        raises="OneCycleLR raises ValueError past total_steps",
+        anatomy=Anatomy(base="max_lr", horizon=("total_steps", "epochs * steps_per_epoch"),
+                        marks=("pct_start * total_steps", "pct_start * epochs * steps_per_epoch")))
 def one_cycle_lr(p: Params) -> Native:
     """The 1cycle policy: up from ``max_lr / div_factor`` to ``max_lr``, then down to a minimum.
 
@@ -240,7 +253,8 @@ def one_cycle_lr(p: Params) -> Native:
 
 
 @family("torch.MultiplicativeLR", LR, Real("lr_lambda", doc="the constant the lambda returns"), dtype="float64",
-        oracle=oracle("MultiplicativeLR"))
+        oracle=oracle("MultiplicativeLR"),
+        anatomy=Anatomy(base="lr"))
 def multiplicative_lr(p: Params) -> Native:
     """Multiply the rate by a constant factor every step (``lr_lambda = lambda epoch: factor``).
 
@@ -267,7 +281,8 @@ def children(p: Params) -> tuple[Native, ...]:
 
 @family("torch.SequentialLR", LR, SCHEDULERS, ListOf("milestones", item=Integer("milestone"), min_length=0),
         dtype="float64", oracle=oracle("SequentialLR"),
-        raises="SequentialLR restarts a nested composite at its milestone with get_lr, which raises")
+        raises="SequentialLR restarts a nested composite at its milestone with get_lr, which raises",
+        composition=Composition("schedulers", boundaries="milestones"))
 def sequential_lr(p: Params) -> Native:
     """Schedulers one after another: ``schedulers[i]`` from ``milestones[i - 1]`` on.
 
@@ -295,7 +310,8 @@ def sequential_lr(p: Params) -> Native:
     return Native("TORCH_SEQUENTIAL_LR", real=(p.lr,), integer=tuple(p.milestones), children=children(p))
 
 
-@family("torch.ChainedScheduler", LR, SCHEDULERS, dtype="float64", oracle=oracle("ChainedScheduler"))
+@family("torch.ChainedScheduler", LR, SCHEDULERS, dtype="float64", oracle=oracle("ChainedScheduler"),
+        composition=Composition("schedulers"))
 def chained_scheduler(p: Params) -> Native:
     """Schedulers stepped together, in order, on the same optimizer.
 
