@@ -84,6 +84,8 @@ EXACT = [
     ("tf1.piecewise_constant", {"values": [0.1, 0.01, 0.001]}, "torch", 1200),
     ("torch.MultiStepLR", {}, "torch", 300),
     ("torch.CosineAnnealingLR", {"closed_form": False}, "torch", 1200),
+    ("torch.SequentialLR", {}, "torch", 1500),
+    ("torch.ChainedScheduler", {}, "torch", 1500),
     ("hf.cosine_with_warmup", {}, "torch", 2000),
     ("tf1.cosine_decay_restarts", {}, "tf1", 700),
     ("keras.ExponentialDecay", {"decay_steps": 100}, "tf1", 1200),

@@ -103,8 +103,8 @@ def convert(schedule: Mapping[str, Any] | Schedule, target: str, *, steps: int |
         code, note = module.adapter_program(spec), f"{target} has no native scheduler reproducing {s.kind}"
     else:
         code, note = module.program(equivalent), equivalent.note
-    native_values = module.values(code, horizon)
-    proof = prove(s(range(horizon)), native_values)
+    expected = s(range(horizon))  # first: where the mirrored framework fails, pysched raises and says where
+    proof = prove(expected, module.values(code, horizon))
     return Conversion(s.kind, target, code, equivalent is not None, proof, note)
 
 

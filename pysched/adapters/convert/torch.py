@@ -27,7 +27,13 @@ def same_kind(spec: Mapping[str, Any], horizon: int) -> Equivalent:
         optimizer_args["momentum"] = 0.9  # the scheduler cycles it, so the optimizer must have it
     if name == "MultiplicativeLR":
         args["lr_lambda"] = Code(f"lambda epoch: {spec['lr_lambda']!r}")
-    return Equivalent(call(f"{SCHEDULERS}.{name}", args, "optimizer"), optimizer_args,
+    positional = ("optimizer",)
+    if name in COMPOSITES:
+        children = (same_kind(child, horizon).expression for child in spec["schedulers"])
+        args["schedulers"] = Code(f"[{', '.join(children)}]")
+        if name == "ChainedScheduler":  # ChainedScheduler(schedulers, optimizer=None)
+            args, positional = {**args, "optimizer": Code("optimizer")}, ()
+    return Equivalent(call(f"{SCHEDULERS}.{name}", args, *positional), optimizer_args,
                       note=CLOSED_FORM_NOTE if spec.get("closed_form") else "")
 
 
@@ -78,8 +84,9 @@ def cosine(spec: Mapping[str, Any], horizon: int) -> Equivalent | None:
                       {"lr": lr}, note="torch's recursion, and past T_max torch climbs back up")
 
 
+COMPOSITES = ("SequentialLR", "ChainedScheduler")
 SAME_KIND = ("StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-             "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "MultiplicativeLR")
+             "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "MultiplicativeLR", *COMPOSITES)
 EQUIVALENTS: dict[str, Callable[[Mapping[str, Any], int], Equivalent | None]] = {
     **{f"torch.{name}": same_kind for name in SAME_KIND},
     **{kind: transformers_function for kind in FAMILIES if kind.startswith("hf.")},
