@@ -17,6 +17,7 @@ end-equals-base             the rate a schedule decays to (``eta_min``, ``end_va
 zero-lr-at-start            the rate at step 0 is 0: the first update does nothing
 zero-lr-at-end              the rate at the last step is 0: the last update does nothing
 decay-past-end              the decay ends (``decay_steps``, ``T_max``...) after the last step
+decay-ends-early            the decay ends, or its last boundary switches, in the first 1% of training
 never-changes               the rate never changes within training: a step/epoch unit mix-up?
 =========================== ==========================================================
 """
@@ -165,8 +166,27 @@ def _decay_past_end(context: _Context) -> Iterator[Finding]:
             f"set {expression} to the total steps, {context.total_steps}")
 
 
+EARLY = 0.01
+"""A decay over within this fraction of training was likely given in epochs and stepped per batch."""
+
+
+def _decay_ends_early(context: _Context) -> Iterator[Finding]:
+    horizon = first_of(context.roles.horizon, context.params)
+    ends = [horizon] if horizon else []
+    ends += [(f"{name}[{len(steps) - 1}]", steps[-1] + context.roles.edge_shift)
+             for name, steps in edge_lists(context.schedule.kind, context.params) if steps]
+    for expression, step in ends:
+        if 0 < step < EARLY * context.total_steps:
+            yield context.finding(
+                "decay-ends-early",
+                f"{expression} = {_shown(step)}: the decay is over {100 * step / context.total_steps:.2g}% into "
+                f"the {context.total_steps} total steps, and the rest of training runs at its final rate",
+                "a step/epoch unit mix-up? Lengths counted in epochs need a scheduler stepped once per epoch; "
+                "stepped once per batch, give them in batches")
+
+
 PARAMETER_RULES: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
-    _boundaries_past_end, _warmup_too_long, _warmup_goes_down, _end_equals_base, _decay_past_end)
+    _boundaries_past_end, _warmup_too_long, _warmup_goes_down, _end_equals_base, _decay_past_end, _decay_ends_early)
 
 
 def _zero_rules(context: _Context) -> Iterator[Finding]:

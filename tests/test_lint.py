@@ -47,6 +47,12 @@ RULES = [
       "warmup_steps": 100},
      {"kind": "keras.CosineDecay", "initial_learning_rate": 0.0, "decay_steps": 900, "warmup_target": 0.1,
       "warmup_steps": 100}),
+    ("decay-ends-early",  # milestones in epochs, scheduler stepped once per batch
+     {"kind": "torch.MultiStepLR", "lr": 0.1, "milestones": [3, 8]},
+     {"kind": "torch.MultiStepLR", "lr": 0.1, "milestones": [300, 800]}),
+    ("decay-ends-early",
+     {"kind": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": 9},
+     {"kind": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": TOTAL}),
     ("never-changes",  # step_size in steps, scheduler stepped once per epoch
      {"kind": "torch.StepLR", "lr": 0.1, "step_size": 30_000},
      {"kind": "torch.StepLR", "lr": 0.1, "step_size": 30}),
