@@ -9,7 +9,7 @@ VENV ?= .venv$(if $(FRAMEWORKS),,-offline)
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: conformance record test bench bench-ci bench-ab clean
+.PHONY: conformance record test bench bench-ci bench-ab fuzz sanitize memcheck clean
 
 # The TF Object Detection API's last PyPI build pins TensorFlow 2.8 and a stack of
 # heavy packages; the oracle, its utils/learning_schedules.py, needs only
@@ -19,7 +19,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 $(INSTALLED): pyproject.toml setup.py build.py $(wildcard csrc/*.c csrc/*.h)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) -e '.[$(if $(FRAMEWORKS),frameworks$(comma))test,bench]'
+	$(PIP) -e '.[$(if $(FRAMEWORKS),frameworks$(comma))test,bench,fuzz]'
 	$(if $(FRAMEWORKS),$(PIP) --no-deps $(OBJECT_DETECTION))
 	touch $@
 
@@ -47,6 +47,27 @@ bench-ci: $(INSTALLED)
 	PYSCHED_BENCH_SIZES=1000,100000,1000000 $(PY) -m pytest benchmarks --benchmark-only -q \
 		--benchmark-max-time=0.1 --benchmark-json=$(BENCH_REPORT)/results.json
 	$(PY) benchmarks/render.py $(BENCH_REPORT)/results.json
+
+# The coverage-guided fuzzer of the Python-to-C boundary (tests/fuzz/target.py)
+# for FUZZ_SECONDS seconds, from the committed corpus; it exits non-zero on a finding
+# and leaves the input in build/fuzz/ (see tests/fuzz/run.py).
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build/fuzz
+fuzz: $(INSTALLED)
+	mkdir -p $(FUZZ_DIR)/corpus
+	$(PY) tests/fuzz/run.py -max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus tests/fuzz/corpus
+
+# The C kernel checked as the tests run it (tests/sanitize/run.sh); each fails on any report.
+# `sanitize`: built with AddressSanitizer and UBSan (PYSCHED_SANITIZE=1 python build.py) into a
+# copy of the tree in a temporary directory (the dev build is left as it is), then the
+# framework-free unit and property tests under it. `memcheck`: valgrind memcheck over the normal
+# build, through test_kernel, test_errors and test_recorded (every entry point and family).
+sanitize: $(INSTALLED)
+	tests/sanitize/run.sh sanitize $(PY)
+
+memcheck: $(INSTALLED)
+	tests/sanitize/run.sh memcheck $(PY)
 
 BASE ?= HEAD
 bench-ab: $(INSTALLED)

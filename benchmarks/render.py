@@ -98,6 +98,7 @@ def sweeps_and_scalars(data: dict) -> list[str]:
     sweeps = [info for info in infos if "sweep" in info]
     memory = [info for info in infos if "memory" in info]
     scalars = [info for info in infos if "scalar" in info]
+    batches = [info for info in infos if "batch_threads" in info]
     lines = []
     if sweeps:
         lines += ["", "| sweep (10**3 configs x 10**4 steps) | ns per value | cost vs long call + 1 µs/config |",
@@ -112,6 +113,11 @@ def sweeps_and_scalars(data: dict) -> list[str]:
             by_name[info["scalar"]][info["contender"]] = info["ns_per_call"]
         lines += [f"| {name} | {calls.get('pysched', math.nan):,.0f} | {calls.get('python', math.nan):,.0f} |"
                   for name, calls in by_name.items()]
+    if batches:
+        lines += ["", f"| one batch, {batches[0]['calls']} calls x {batches[0]['steps']:,} steps, split between "
+                  "Python threads | seconds | speed-up (target ≥ 1.8x on 2 cores) |", "|---|---:|---:|"]
+        lines += [f"| {info['batch_threads']} thread{'s' if info['batch_threads'] > 1 else ''} | "
+                  f"{info['seconds']:.3f} | {info.get('speedup', math.nan):.2f}x |" for info in batches]
     if memory:
         lines += ["", "| peak memory, 10**8 float64 steps as a range | output | added by the evaluation |",
                   "|---|---:|---:|"]

@@ -64,9 +64,11 @@ static int eval_child(const psk_schedule *s, const psk_schedule *child, apply_fn
     int64_t child_bad = -1;
     int status = psk_eval_into(child, tmp->steps, m, (psk_out){tmp->values, PSK_FLOAT64}, &child_bad);
     if (status != PSK_OK && child_bad >= 0) {
-        *bad_index = kth_covered(steps, n, begin, end, child_bad);
+        int64_t bad = kth_covered(steps, n, begin, end, child_bad);
+        if (bad_index != NULL)  /* NULL from psk_eval_at and from a progression's blocks */
+            *bad_index = bad;
         if (status == PSK_E_NONFINITE)
-            psk_put(out, *bad_index, tmp->values[child_bad]);
+            psk_put(out, bad, tmp->values[child_bad]);
     }
     if (status != PSK_OK)
         return status;
@@ -119,7 +121,7 @@ int psk_eval_pieces(const psk_schedule *s, psk_piece_fn piece, const int64_t *st
             piece(s, i, &begin, &end);
             status = eval_child(s, &s->children[i], in_dtype, steps + first, m, begin, end, part, &tmp, &bad);
         }
-        if (status != PSK_OK && bad >= 0)
+        if (status != PSK_OK && bad >= 0 && bad_index != NULL)
             *bad_index = first + bad;
     }
     scratch_free(&tmp);

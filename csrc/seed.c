@@ -51,9 +51,16 @@ static double gradual_warmup_step(const psk_schedule *s, int64_t step)
     return s->real[0] * ((double)step / (double)s->integer[0]);
 }
 
+/* The seed's float64 result as a float32 schedule keeps it: rounded to float,
+ * in a float64 buffer (a scalar call, a float64 sweep) as in a float32 one. */
+static double in_dtype(const psk_schedule *s, double value)
+{
+    return s->dtype == PSK_FLOAT32 ? (double)(float)value : value;
+}
+
 static double gradual_warmup_at(const psk_schedule *s, int64_t step)
 {
-    return step < s->integer[0] ? gradual_warmup_step(s, step) : s->real[0];
+    return in_dtype(s, step < s->integer[0] ? gradual_warmup_step(s, step) : s->real[0]);
 }
 
 static int gradual_warmup_check(const psk_schedule *s)
@@ -93,7 +100,9 @@ static int simulation_eval(const psk_schedule *s, const int64_t *steps, int64_t 
     int status = psk_replay(s, &r, steps, n, out);
     for (int64_t i = 0; status == PSK_OK && i < n; i++)
         if (steps[i] < s->integer[0])
-            psk_put(out, i, gradual_warmup_step(s, steps[i]));
+            psk_put(out, i, in_dtype(s, gradual_warmup_step(s, steps[i])));
+        else if (out.dtype == PSK_FLOAT64)
+            ((double *)out.data)[i] = in_dtype(s, ((double *)out.data)[i]);
     return status;
 }
 

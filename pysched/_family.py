@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import threading
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -181,7 +183,28 @@ def resolve_spec(spec: Any) -> tuple[Family, Params, str, Native]:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"unknown kind {kind!r}{hint} (pysched.families() lists the kinds)")
     family = FAMILIES[kind]
-    return (family, *family.resolve(spec))
+    with _one_level_deeper(kind):
+        return (family, *family.resolve(spec))
+
+
+_resolving = threading.local()  # how deep resolve_spec is nested in this thread
+
+
+@contextmanager
+def _one_level_deeper(kind: str) -> Iterator[None]:
+    """Refuse a spec nested deeper than the kernel walks (PSK_MAX_DEPTH), before
+    its children are resolved: each level resolves its child twice (checking,
+    then lowering), so a deep spec would otherwise take time exponential in its depth."""
+    from ._native import MAX_DEPTH  # _native imports this module
+
+    level = getattr(_resolving, "level", -1) + 1
+    if level > MAX_DEPTH:
+        raise ValueError(f"{kind}: composition nested too deep: {level} levels down, at most {MAX_DEPTH}")
+    _resolving.level = level
+    try:
+        yield
+    finally:
+        _resolving.level = level - 1
 
 
 @dataclass(frozen=True)
@@ -215,7 +238,9 @@ class Children(Param):
         if not str(spec.get("kind", "")).startswith(self.prefix):
             raise SpecError(f"{where} must be a schedule of the {self.prefix.rstrip('.')} namespace, "
                             f"got kind {spec.get('kind')!r}")
-        takes = {"dtype", *(p.name for p in FAMILIES[spec["kind"]].params)} if spec["kind"] in FAMILIES else set()
+        kind = spec.get("kind")  # resolve_spec below says what is wrong with a missing or odd kind
+        takes = {"dtype", *(p.name for p in FAMILIES[kind].params)} if isinstance(kind, str) and kind in FAMILIES \
+            else set()
         inherited = {key: context[key] for key in self.inherit if key in takes}
         for key, value in inherited.items():
             if key in spec and spec[key] != value:

@@ -19,6 +19,7 @@ from ._kernel import ffi, lib
 
 MAX_STEP: int = lib.PSK_MAX_STEP
 MAX_THREADS: int = lib.PSK_MAX_THREADS
+MAX_DEPTH: int = lib.PSK_MAX_DEPTH
 DEFAULT_THREADS: int = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
                            MAX_THREADS)
 _DTYPE_CODES = {"float32": lib.PSK_FLOAT32, "float64": lib.PSK_FLOAT64}

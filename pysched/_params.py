@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -48,6 +49,8 @@ def describe(value: Any) -> str:
     """``0``, ``'x'``, ``nan``: the value as a message shows it, with its type if surprising."""
     if isinstance(value, bool) or value is None:
         return repr(value)
+    if isinstance(value, int) and value.bit_length() > 1024:  # beyond float64; repr fails past 4300 digits
+        return f"an int of {value.bit_length()} bits"
     if isinstance(value, (int, float, str)):
         return repr(value)
     return f"{value!r} ({type(value).__name__})"
@@ -99,11 +102,11 @@ class Real(Param):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
             raise wrong_type(self.name, "a number", value)
         value = int(value) if isinstance(value, numbers.Integral) else float(value)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise SpecError(f"{self.name} must be finite, got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value) or abs(value) > sys.float_info.max:
+            raise SpecError(f"{self.name} must be finite, got {describe(value)}")
         problem = _bound_checks(value, self.gt, self.ge, self.lt, self.le)
         if problem:
-            raise SpecError(f"{self.name} {problem}, got {value!r}")
+            raise SpecError(f"{self.name} {problem}, got {describe(value)}")
         return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import numbers
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -250,7 +251,7 @@ def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
                 _reject(TypeError, "must be integers", label, value, index)
     if array.dtype.kind != "u":
-        as_float = flat.astype(np.float64)
+        as_float = _as_float(flat, label)
         whole = np.isfinite(as_float) & (as_float == np.floor(as_float))
         if not whole.all():
             index = int(np.argmin(whole))
@@ -260,6 +261,15 @@ def _whole_numbers(array: np.ndarray, label: str) -> np.ndarray:
         index = int(np.argmin(in_range))
         _reject(ValueError, "must be in [0, 2**53]", label, flat[index], index)
     return flat.astype(np.int64).reshape(array.shape)
+
+
+def _as_float(flat: np.ndarray, label: str) -> np.ndarray:
+    """The steps as float64; a Python int too large for float64 is out of range."""
+    try:
+        return flat.astype(np.float64)
+    except OverflowError:
+        index = next(i for i, value in enumerate(flat) if abs(value) > sys.float_info.max)
+        _reject(ValueError, "must be in [0, 2**53]", label, flat[index], index)
 
 
 def _reject(error: type[Exception], rule: str, label: str, value: Any, index: int) -> None:

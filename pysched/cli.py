@@ -45,13 +45,58 @@ CONVERT_TARGETS = ("torch", "keras", "tf1", "optax")
 
 
 def read_spec(text: str) -> Any:
-    """A spec from a JSON file, a JSON string, or ``-`` for standard input."""
+    """A spec from a JSON file, a JSON string, or ``-`` for standard input:
+    strict JSON, each key once per object; ValueError names what is wrong."""
     if text == "-":
-        return json.loads(sys.stdin.read())
+        return parse_json(sys.stdin.buffer.read(), "standard input")
     path = Path(text)
-    if not text.lstrip().startswith("{") and path.is_file():
-        return json.loads(path.read_text())
-    return json.loads(text)
+    if text.lstrip().startswith(("{", "[", '"')):
+        return parse_json(text.encode(errors="surrogateescape"), "the spec argument")
+    if not _is_a_path(path):
+        try:
+            return parse_json(text.encode(errors="surrogateescape"), "the spec argument")
+        except ValueError:
+            raise ValueError(f"{text} is no file, nor a JSON spec") from None
+    if path.is_dir():
+        raise ValueError(f"{text} is a directory, not a spec file")
+    return parse_json(path.read_bytes(), text)
+
+
+def _is_a_path(path: Path) -> bool:
+    """Whether something is there; a name the system cannot take (too long, a NUL) is no file."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def parse_json(data: bytes, source: str) -> Any:
+    """A JSON document in UTF-8; ValueError naming ``source`` and the problem."""
+    try:
+        document = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{source} is not UTF-8 text: {error}") from None
+    if not document.strip():
+        raise ValueError(f"{source} is empty: a spec is a JSON object such as "
+                         '{"kind": "torch.StepLR", "lr": 0.1, "step_size": 30}')
+    try:
+        return json.loads(document, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise ValueError(f"{source} nests arrays or objects too deeply to read") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{source} is not valid JSON: {error}") from None
+    except ValueError as error:  # a repeated key, an int of more than 4300 digits
+        raise ValueError(f"{source}: {error}") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: a repeated key is ambiguous."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object (with {seen[key]!r} and {value!r})")
+        seen[key] = value
+    return seen
 
 
 def parse_steps(text: str) -> range:

@@ -217,9 +217,17 @@ def _never_changes(context: _Context) -> Iterator[Finding]:
 
 def _first_change_after(schedule: Schedule, last: int, value: float):
     for mark in marks(schedule):
-        if mark.step > last and schedule(mark.step) != value:
+        if mark.step > last and _value_at(schedule, mark.step) not in (value, None):
             return mark
     return None
+
+
+def _value_at(schedule: Schedule, step: int) -> float | None:
+    """The rate at a step past training, or None where pysched refuses it (a stepped form past its reach)."""
+    try:
+        return schedule(step)
+    except ValueError:
+        return None
 
 
 def extremes(schedule: Schedule, steps: range, label: str) -> tuple[float, float]:

@@ -1,6 +1,7 @@
 """The C kernel's entry points, called directly: every bad argument is a status code."""
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -60,6 +61,56 @@ def test_bad_descriptors(change, status):
     assert lib.psk_has_fast_path(s) == 0
 
 
+@pytest.mark.parametrize("kind, field", [
+    (lib.PSK_KERAS_EXPONENTIAL_DECAY, "n_real"),
+    (lib.PSK_KERAS_EXPONENTIAL_DECAY, "n_int"),
+    (lib.PSK_KERAS_PIECEWISE_CONSTANT_DECAY, "n_real"),  # a family whose counts vary
+    (lib.PSK_KERAS_PIECEWISE_CONSTANT_DECAY, "n_int"),
+    (lib.PSK_KERAS_EXPONENTIAL_DECAY, "n_children"),
+], ids=str)
+def test_negative_counts_are_wrong_counts(kind, field):
+    s = descriptor(kind=kind, real=(0.1, 0.01), integer=(1000,)) if kind != lib.PSK_KERAS_EXPONENTIAL_DECAY \
+        else descriptor()
+    assert lib.psk_check(s) == lib.PSK_OK
+    setattr(s, field, -1)
+    assert lib.psk_check(s) == lib.PSK_E_PARAM_COUNT
+    assert evaluate(s, [0])[0] == lib.PSK_E_PARAM_COUNT
+
+
+def scaled(child, times):
+    """child wrapped in `times` pysched.scale nodes (factor 2): a composition `times` deep."""
+    for _ in range(times):
+        KEEP_ALIVE.append(child)  # a struct field does not keep its pointee alive
+        node = descriptor(kind=lib.PSK_PYSCHED_SCALE, real=(2.0,), integer=())
+        node.children, node.n_children = child, 1
+        child = node
+    return child
+
+
+def test_composition_depth_is_bounded():
+    deepest = scaled(descriptor(), lib.PSK_MAX_DEPTH)
+    status, _, out = evaluate(deepest, [0])
+    assert status == lib.PSK_OK and out[0] == np.float32(0.1) * 2**lib.PSK_MAX_DEPTH
+    too_deep = scaled(descriptor(), lib.PSK_MAX_DEPTH + 1)
+    assert lib.psk_check(too_deep) == lib.PSK_E_DEPTH
+    assert evaluate(too_deep, [0])[0] == lib.PSK_E_DEPTH
+
+
+def test_a_descriptor_that_contains_itself_is_too_deep():
+    loop = descriptor(kind=lib.PSK_PYSCHED_SCALE, real=(2.0,), integer=())
+    loop.children, loop.n_children = loop, 1
+    assert lib.psk_check(loop) == lib.PSK_E_DEPTH
+    assert evaluate(loop, [0])[0] == lib.PSK_E_DEPTH
+
+
+def test_a_bad_child_fails_its_parent():
+    parent = scaled(descriptor(kind=lib.PSK_KIND_COUNT), 1)
+    assert lib.psk_check(parent) == lib.PSK_E_KIND
+    parent = scaled(descriptor(), 1)
+    parent.children = NULL
+    assert lib.psk_check(parent) == lib.PSK_E_NULL
+
+
 def test_has_fast_path_reads_a_valid_descriptor():
     assert lib.psk_has_fast_path(descriptor()) == 1
     assert lib.psk_has_fast_path(descriptor(precision=lib.PSK_FAST)) == 1
@@ -90,6 +141,20 @@ def test_lengths_and_buffers():
     s64 = descriptor(dtype=lib.PSK_FLOAT64)
     assert evaluate(s64, [0], out=np.zeros(1, np.float32), out_dtype=lib.PSK_FLOAT32)[0] == lib.PSK_E_DTYPE
     assert evaluate(s, [0, 5], out_dtype=lib.PSK_FLOAT64)[0] == lib.PSK_OK  # float32 values widen exactly
+
+
+def test_a_negative_output_length():
+    assert evaluate(descriptor(), [0], out_len=-1)[0] == lib.PSK_E_LENGTH
+    assert evaluate(descriptor(), [], out_len=-1)[0] == lib.PSK_E_LENGTH
+
+
+def test_a_failing_step_without_bad_index():
+    steps, out = np.array([0, -1], np.int64), np.zeros(2, np.float32)
+    assert lib.psk_eval(descriptor(), ffi.from_buffer("int64_t[]", steps), 2, ffi.from_buffer(out), lib.PSK_FLOAT32,
+                        2, NULL) == lib.PSK_E_STEP
+    steps = np.array([0, 200], np.int64)
+    assert lib.psk_eval(descriptor(real=(0.1, 1.0, 2.0)), ffi.from_buffer("int64_t[]", steps), 2,
+                        ffi.from_buffer(out), lib.PSK_FLOAT32, 2, NULL) == lib.PSK_E_NONFINITE
 
 
 @pytest.mark.parametrize("step", [-1, lib.PSK_MAX_STEP + 1, -(2**63)])
@@ -132,6 +197,11 @@ def test_eval_range_checks_its_progression():
                                   1, bad)
 
     assert call(0, 1000, 4) == lib.PSK_OK and out[3] == evaluate(descriptor(), [3000])[2][0]
+    for threads in (0, lib.PSK_MAX_THREADS + 1):
+        assert lib.psk_eval_range(descriptor(), 0, 1, 4, ffi.from_buffer(out), lib.PSK_FLOAT32, 4, threads,
+                                  bad) == lib.PSK_E_THREADS
+    assert lib.psk_eval_range(descriptor(precision=2), 0, 1, 4, ffi.from_buffer(out), lib.PSK_FLOAT32, 4, 1,
+                              bad) == lib.PSK_E_PRECISION
     assert call(0, 0, 4) == lib.PSK_E_LENGTH
     assert call(0, 1, -1) == lib.PSK_E_LENGTH
     assert call(0, 1, 4, out_len=3) == lib.PSK_E_LENGTH
@@ -155,6 +225,9 @@ def test_eval_many_checks_rows_and_sizes():
     assert lib.psk_eval_many(rows, 2**62, *args, 6, bad_row, bad_index) == lib.PSK_E_LENGTH
     assert lib.psk_eval_many(NULL, 2, *args, 6, bad_row, bad_index) == lib.PSK_E_NULL
     assert lib.psk_eval_many(rows, 2, *args, 6, NULL, NULL) == lib.PSK_OK
+    assert lib.psk_eval_many(rows, -1, *args, 6, bad_row, bad_index) == lib.PSK_E_LENGTH
+    assert lib.psk_eval_many(rows, 2, args[0], -3, *args[2:], 6, bad_row, bad_index) == lib.PSK_E_LENGTH
+    assert lib.psk_eval_many(rows, 2, *args, -6, bad_row, bad_index) == lib.PSK_E_LENGTH
     for threads in (0, 65):
         assert lib.psk_eval_many_threads(rows, 2, *args, 6, threads, bad_row, bad_index) == lib.PSK_E_THREADS
 
@@ -166,6 +239,9 @@ def test_every_status_has_a_message():
     assert ffi.string(lib.psk_strerror(-1)) == ffi.string(lib.psk_strerror(1000)) == b"unknown status"
 
 
+# How many random descriptors the fuzz tests below try, as a fraction of their full count
+# (tests/sanitize/run.sh memcheck runs them at a twentieth under valgrind).
+FUZZ_SCALE = float(os.environ.get("PYSCHED_KERNEL_FUZZ_SCALE", "1"))
 EXTREME_REALS = (0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e-300, 1e300, -1e300, 2.0**31, 2.0**63, math.nan, math.inf)
 EXTREME_INTS = (0, 1, -1, 2, 7, 2**31 - 1, 2**31, 2**53, 2**63 - 1, -(2**63))
 FUZZ_STEPS = np.array([0, 1, 2, 3, 100, 4097, 3, 0], dtype=np.int64)
@@ -215,7 +291,7 @@ def assert_status_is_honest(s):
 
 def test_no_descriptor_crashes_the_kernel():
     rng = np.random.default_rng(2026)
-    statuses = {assert_status_is_honest(random_descriptor(rng)) for _ in range(5_000)}
+    statuses = {assert_status_is_honest(random_descriptor(rng)) for _ in range(round(5_000 * FUZZ_SCALE))}
     assert {lib.PSK_E_KIND, lib.PSK_E_DTYPE, lib.PSK_E_PARAM_COUNT} <= statuses
 
 
@@ -224,5 +300,5 @@ def test_no_extreme_parameter_crashes_a_family(kind):
     rng = np.random.default_rng(sorted(EXAMPLES).index(kind))
     schedule = pysched.schedule(spec(kind))  # owns the descriptor's memory
     valid = schedule._descriptor.struct
-    statuses = {assert_status_is_honest(mutated(valid, rng)) for _ in range(2_000)}
+    statuses = {assert_status_is_honest(mutated(valid, rng)) for _ in range(round(2_000 * FUZZ_SCALE))}
     assert lib.PSK_OK in statuses

@@ -1,6 +1,9 @@
 """Evaluation is pure: the same bits again, from any thread, in any batch."""
 
+import os
+import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -172,3 +175,110 @@ def test_a_range_fails_as_its_array_does(spec_, steps):
 def test_a_range_beyond_the_exact_steps_is_refused(steps, message):
     with pytest.raises(ValueError, match=rf"seed.lf: steps must be in \[0, 2\*\*53\], {message}"):
         pysched.schedule(spec("seed.lf"))(steps)
+
+
+# ---- the GIL is released during evaluation (issue 7, item 5) -------------------------------------------------------
+
+LONG_CALL = {"kind": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": 1000, "closed_form": False}
+
+
+def _progress_during(call):
+    """How many times a Python thread counted while ``call`` ran on another.
+
+    The forced switch interval is set beyond the test's length, so a thread
+    holding the GIL keeps it until it releases it itself: the counting thread
+    (which releases it at each count, in sleep(0)) counts during the call only
+    if the call releases the GIL."""
+    counter, done = [0], threading.Event()
+
+    def count():
+        while not done.is_set():
+            counter[0] += 1
+            time.sleep(0)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    counting = threading.Thread(target=count)
+    try:
+        counting.start()
+        while counter[0] < 10:  # the counter runs
+            time.sleep(0)
+        before = counter[0]
+        call()
+        after = counter[0]
+    finally:
+        done.set()
+        counting.join()
+        sys.setswitchinterval(interval)
+    return after - before
+
+
+def test_a_python_thread_runs_while_the_kernel_evaluates():
+    """10**8 replayed steps in one scalar call, and 10**8 closed-form steps in
+    one array call; a builtin that holds the GIL as long is the control."""
+    replayed = pysched.schedule(LONG_CALL)
+    closed = pysched.schedule(spec("seed.lf"))
+    out = np.empty(10**8)
+    assert _progress_during(lambda: sum(range(10**7))) == 0
+    assert _progress_during(lambda: replayed(10**8)) > 100
+    assert _progress_during(lambda: closed(range(10**8), out=out, threads=1)) > 100
+
+
+# ---- 8 threads, every family, for a minute: the serial bits (issue 7, item 5) --------------------------------------
+
+SOAK_SECONDS = float(os.environ.get("PYSCHED_THREAD_SECONDS", "60"))
+SOAK_STEPS = np.concatenate([np.arange(3000), np.random.default_rng(8).integers(0, 2**34, size=3000)])
+SOAK_RANGE = range(5, 40_000, 3)
+
+
+def _soak_tasks():
+    """Every family as an array, a range and a scalar call, in exact and fast
+    precision and on 1 or 2 kernel threads; sweeps; calls that fail."""
+    tasks = []
+    for i, kind in enumerate(sorted(EXAMPLES)):
+        exact, fast = pysched.schedule(spec(kind)), pysched.schedule(spec(kind), precision="fast")
+        tasks += [(f"{kind} array", lambda s=exact, t=1 + i % 2: s(SOAK_STEPS, threads=t)),
+                  (f"{kind} fast", lambda s=fast: s(SOAK_STEPS, threads=1)),
+                  (f"{kind} range", lambda s=exact, t=2 - i % 2: s(SOAK_RANGE, threads=t)),
+                  (f"{kind} scalar", lambda s=exact: np.array([s(int(step)) for step in SOAK_STEPS[::500]]))]
+    specs = [spec(kind) for kind in sorted(EXAMPLES)]
+    tasks += [("evaluate_many", lambda: pysched.evaluate_many(specs, SOAK_STEPS[:2000], threads=2)),
+              ("evaluate_many fast", lambda: pysched.evaluate_many(specs, SOAK_RANGE, precision="fast", threads=1))]
+    for i, (failing, steps) in enumerate(FAILING):
+        failing_schedule = pysched.schedule(failing)
+        tasks.append((f"failing {i}", lambda s=failing_schedule, steps=steps: s(steps, threads=1)))
+    return tasks
+
+
+def _run(task):
+    try:
+        return task()
+    except ValueError as failure:
+        return str(failure)
+
+
+def test_eight_threads_for_a_minute_give_the_serial_bits(capsys):
+    tasks = _soak_tasks()
+    serial = [_run(call) for _, call in tasks]
+    deadline = time.monotonic() + SOAK_SECONDS
+    compared, mismatches, start = [0] * 8, [], threading.Barrier(8)
+
+    def work(thread):
+        order = np.random.default_rng(thread).permutation(len(tasks))
+        start.wait()
+        while time.monotonic() < deadline:
+            for index in order:
+                if not _same(_run(tasks[index][1]), serial[index]):
+                    mismatches.append((thread, tasks[index][0]))
+                compared[thread] += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with capsys.disabled():  # the size of the test, in every run's output
+        print(f"\n8 threads, {SOAK_SECONDS:g} s: {sum(compared):,} evaluations of {len(tasks)} calls compared "
+              f"with the serial run, {len(mismatches)} differed")
+    assert not mismatches, mismatches[:10]
+    assert min(compared) >= len(tasks)

@@ -41,7 +41,12 @@ def tf_number(value: int | float | None) -> int | float:
     rate's dtype, so a float64 schedule still sees float32-rounded floats."""
     if value is None:
         return 0
-    return float(np.float32(value)) if isinstance(value, float) else value
+    if not isinstance(value, float):
+        return value
+    if abs(value) > float(np.finfo(np.float32).max):  # TensorFlow raises converting it ("value out of range")
+        raise SpecError(f"{value!r} is beyond float32's range, and TensorFlow makes every float parameter "
+                        "a float32 tensor (it raises there)")
+    return float(np.float32(value))
 
 
 def graph(p: Params) -> int:
@@ -89,10 +94,15 @@ def piecewise_native(kind: str, boundaries: list[int], values: list[float]) -> N
     return Native(kind, real=tuple(values), integer=tuple(boundaries))
 
 
-def keras_boundary(boundary: int | float) -> int:
+def keras_boundary(index: int, boundary: int | float) -> int:
     """A boundary as Keras compares it with the int64 step: a float becomes a
-    float32 tensor, which the cast to int64 truncates."""
-    return int(np.float32(boundary)) if isinstance(boundary, float) else boundary
+    float32 tensor, which the cast to int64 truncates; one that int64 cannot
+    hold (the cast is undefined there) is an error."""
+    with np.errstate(over="ignore"):
+        as_tensor = float(np.float32(boundary)) if isinstance(boundary, float) else boundary
+    if not -(2**63) <= as_tensor < 2**63:
+        raise SpecError(f"boundaries[{index}] must be in [-2**63, 2**63) as Keras casts it to int64, got {boundary!r}")
+    return int(as_tensor)
 
 
 INITIAL_LEARNING_RATE = Real("initial_learning_rate")
@@ -146,7 +156,8 @@ def piecewise_constant_decay(p: Params) -> Native:
     truncated as Keras's cast does; they must be strictly increasing (Keras
     does not check, and sums overlapping pieces). dtype is the values' dtype.
     """
-    return piecewise_native("KERAS_PIECEWISE_CONSTANT_DECAY", [keras_boundary(b) for b in p.boundaries], p["values"])
+    boundaries = [keras_boundary(i, b) for i, b in enumerate(p.boundaries)]
+    return piecewise_native("KERAS_PIECEWISE_CONSTANT_DECAY", boundaries, p["values"])
 
 
 @family("keras.PolynomialDecay", INITIAL_LEARNING_RATE, DECAY_STEPS, Real("end_learning_rate", 0.0001),

@@ -298,6 +298,9 @@ def cosine_onecycle(p: Params) -> Native:
          int(transition_steps): 1.0 / (div_factor * final_div_factor)})
     ```
     """
+    if p.div_factor * p.final_div_factor == 0:
+        raise SpecError(f"div_factor * final_div_factor must not round to 0 (optax divides 1.0 by it and raises "
+                        f"ZeroDivisionError), got {p.div_factor!r} * {p.final_div_factor!r}")
     scales = {int(p.pct_start * p.transition_steps): p.div_factor,
               p.transition_steps: 1.0 / (p.div_factor * p.final_div_factor)}
     return piecewise_interpolate("cosine", p.peak_value / p.div_factor, scales, "pct_start")

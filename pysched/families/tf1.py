@@ -104,7 +104,7 @@ def polynomial_decay(p: Params) -> Native:
     return polynomial_decay_native(p, p.learning_rate)
 
 
-@family("tf1.piecewise_constant", ListOf("boundaries", item=Integer("boundary", ge=None, le=None)),
+@family("tf1.piecewise_constant", ListOf("boundaries", item=Integer("boundary", ge=-(2**63), le=2**63 - 1)),
         ListOf("values", item=Real("value")), NAME, dtype="float32", oracle=oracle("piecewise_constant"),
         anatomy=TF1_PIECEWISE)
 def piecewise_constant(p: Params) -> Native:
