@@ -155,7 +155,20 @@ def test_parameters_at_the_limits_give_finite_values_or_a_clear_error(kind):
 def test_a_float_beyond_float32_is_refused_where_tensorflow_refuses_it(kind, name, value):
     """TensorFlow raises turning such a Python float into a float32 tensor; the
     kernel used to get inf and refuse with no word of which parameter."""
-    with pytest.raises(ValueError, match=rf"^{kind}: {re.escape(repr(value))} is beyond float32's range"):
+    with pytest.raises(ValueError, match=rf"^{kind}: {name} = {re.escape(repr(value))} is beyond float32's range"):
+        pysched.schedule(spec(kind, **{name: value}))
+
+
+@pytest.mark.parametrize("kind, name", [("keras.ExponentialDecay", "decay_steps"),
+                                        ("tf1.linear_cosine_decay", "decay_steps"),
+                                        ("keras.CosineDecayRestarts", "t_mul"),
+                                        ("od.exponential_decay_with_burnin", "learning_rate_decay_steps")])
+@pytest.mark.parametrize("value", [5e-324, 1e-50])
+def test_a_length_that_float32_makes_0_is_refused_by_name(kind, name, value):
+    """TensorFlow divides by the float32 tensor of it, 0; the kernel used to
+    refuse with no word of which parameter."""
+    with pytest.raises(ValueError, match=rf"^{kind}: {name} must be > 0 as the float32 tensor TensorFlow makes of "
+                                         rf"it, got {re.escape(repr(value))}, which rounds to 0.0$"):
         pysched.schedule(spec(kind, **{name: value}))
 
 

@@ -35,18 +35,28 @@ def execution(default: str) -> Choice:
     return Choice("execution", default, choices=("eager", "graph"), doc=GRAPH_NOTE)
 
 
-def tf_number(value: int | float | None) -> int | float:
+def tf_number(value: int | float | None, name: str, positive: bool = False) -> int | float:
     """A Python number as TensorFlow turns it into a tensor: an int exactly, a float
     rounded to float32. Keras and tf.compat.v1 cast such tensors to the learning
-    rate's dtype, so a float64 schedule still sees float32-rounded floats."""
+    rate's dtype, so a float64 schedule still sees float32-rounded floats. A
+    ``positive`` parameter (a length the schedule divides by) must stay above 0 so."""
     if value is None:
         return 0
     if not isinstance(value, float):
         return value
     if abs(value) > float(np.finfo(np.float32).max):  # TensorFlow raises converting it ("value out of range")
-        raise SpecError(f"{value!r} is beyond float32's range, and TensorFlow makes every float parameter "
-                        "a float32 tensor (it raises there)")
-    return float(np.float32(value))
+        raise SpecError(f"{name} = {value!r} is beyond float32's range, and TensorFlow makes every float "
+                        "parameter a float32 tensor (it raises there)")
+    rounded = float(np.float32(value))
+    if positive and rounded <= 0:
+        raise SpecError(f"{name} must be > 0 as the float32 tensor TensorFlow makes of it, got {value!r}, "
+                        f"which rounds to {rounded!r}")
+    return rounded
+
+
+def tf_param(p: Params, name: str, positive: bool = False) -> int | float:
+    """The parameter ``name`` of ``p`` as TensorFlow's tensor of it (``tf_number``)."""
+    return tf_number(p[name], name, positive)
 
 
 def graph(p: Params) -> int:
@@ -54,34 +64,36 @@ def graph(p: Params) -> int:
 
 
 def exponential_decay_native(p: Params, initial_learning_rate: float, kind: str = "KERAS_EXPONENTIAL_DECAY") -> Native:
-    return Native(kind, real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.decay_rate)),
+    return Native(kind, real=(initial_learning_rate, tf_param(p, "decay_steps", positive=True),
+                              tf_param(p, "decay_rate")),
                   integer=(int(p.staircase), graph(p)))
 
 
 def inverse_time_decay_native(p: Params, initial_learning_rate: float) -> Native:
     return Native("KERAS_INVERSE_TIME_DECAY",
-                  real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.decay_rate)),
+                  real=(initial_learning_rate, tf_param(p, "decay_steps", positive=True),
+                        tf_param(p, "decay_rate")),
                   integer=(int(p.staircase), graph(p)))
 
 
 def polynomial_decay_native(p: Params, initial_learning_rate: float) -> Native:
     return Native("KERAS_POLYNOMIAL_DECAY",
-                  real=(initial_learning_rate, tf_number(p.decay_steps), tf_number(p.end_learning_rate),
-                        tf_number(p.power)),
+                  real=(initial_learning_rate, tf_param(p, "decay_steps", positive=True),
+                        tf_param(p, "end_learning_rate"), tf_param(p, "power")),
                   integer=(int(p.cycle), graph(p)))
 
 
 def cosine_decay_native(p: Params, initial_learning_rate: float, warmup_target=None, warmup_steps=0) -> Native:
     return Native("KERAS_COSINE_DECAY",
-                  real=(initial_learning_rate, tf_number(p.decay_steps), p.alpha, tf_number(warmup_target),
-                        tf_number(warmup_steps)),
+                  real=(initial_learning_rate, tf_param(p, "decay_steps", positive=True), p.alpha,
+                        tf_number(warmup_target, "warmup_target"), tf_number(warmup_steps, "warmup_steps")),
                   integer=(int(warmup_target is not None), graph(p)))
 
 
 def cosine_decay_restarts_native(p: Params, initial_learning_rate: float) -> Native:
     return Native("KERAS_COSINE_DECAY_RESTARTS",
-                  real=(initial_learning_rate, tf_number(p.first_decay_steps), tf_number(p.t_mul),
-                        tf_number(p.m_mul), tf_number(p.alpha)),
+                  real=(initial_learning_rate, tf_param(p, "first_decay_steps", positive=True),
+                        tf_param(p, "t_mul", positive=True), tf_param(p, "m_mul"), tf_param(p, "alpha")),
                   integer=(graph(p),))
 
 

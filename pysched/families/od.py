@@ -12,7 +12,7 @@ from __future__ import annotations
 from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import Bool, Integer, ListOf, Real, SpecError
-from .keras import execution, tf_number
+from .keras import execution, tf_param
 
 FLOAT32 = ("float32",)
 FLOAT32_ONLY = "the API casts to float32"
@@ -50,8 +50,8 @@ def exponential_decay_with_burnin(p: Params) -> Native:
         raise SpecError(f"burnin_steps must be <= 2**31 - 1 (compared with an int32 step), got {p.burnin_steps}")
     burnin = p.burnin_learning_rate if p.burnin_learning_rate != 0 else p.learning_rate_base
     return Native("OD_EXPONENTIAL_DECAY_WITH_BURNIN",
-                  real=(p.learning_rate_base, tf_number(p.learning_rate_decay_steps),
-                        tf_number(p.learning_rate_decay_factor), burnin, p.min_learning_rate),
+                  real=(p.learning_rate_base, tf_param(p, "learning_rate_decay_steps", positive=True),
+                        tf_param(p, "learning_rate_decay_factor"), burnin, p.min_learning_rate),
                   integer=(p.burnin_steps, int(p.staircase), int(p.execution == "graph")))
 
 

@@ -27,7 +27,7 @@ from .keras import (
     inverse_time_decay_native,
     piecewise_native,
     polynomial_decay_native,
-    tf_number,
+    tf_param,
 )
 
 LEARNING_RATE = Real("learning_rate")
@@ -163,6 +163,6 @@ def linear_cosine_decay(p: Params) -> Native:
     ```
     """
     return Native("TF1_LINEAR_COSINE_DECAY",
-                  real=(p.learning_rate, tf_number(p.decay_steps), tf_number(p.num_periods), tf_number(p.alpha),
-                        tf_number(p.beta)),
+                  real=(p.learning_rate, tf_param(p, "decay_steps", positive=True), tf_param(p, "num_periods"),
+                        tf_param(p, "alpha"), tf_param(p, "beta")),
                   integer=(int(p.execution == "graph"),))
