@@ -16,6 +16,7 @@ Where optax logs and falls back (``transition_steps <= 0`` or ``decay_rate ==
 
 from __future__ import annotations
 
+import math
 from itertools import accumulate
 
 from .._anatomy import Anatomy, Composition
@@ -191,7 +192,8 @@ def warmup_cosine_decay(p: Params) -> Native:
     if p.decay_steps <= p.warmup_steps:
         raise SpecError(f"decay_steps must be > warmup_steps ({p.warmup_steps}), as it includes the warmup "
                         f"(optax's cosine_decay_schedule raises), got {p.decay_steps}")
-    alpha = 0.0 if p.peak_value == 0.0 else p.end_value / p.peak_value
+    alpha = 0.0 if p.peak_value == 0.0 else finite(p.end_value / p.peak_value, "end_value / peak_value", p,
+                                                      "end_value")
     return warmup_native(p, cosine_decay_native(p.peak_value, p.decay_steps - p.warmup_steps, alpha, p.exponent))
 
 
@@ -264,6 +266,14 @@ the same step keep the later scale.
 """
 
 
+def finite(value: float, expression: str, p: Params, name: str) -> float:
+    """What optax computes from the parameters in Python floats, which must stay finite
+    (inf makes every value inf or NaN, which pysched refuses); the error names ``name``."""
+    if not math.isfinite(value):
+        raise SpecError(f"{expression} must be finite, got {value!r} ({name} = {p[name]!r})")
+    return value
+
+
 @optax_family("linear_onecycle", Integer("transition_steps", ge=1, le=MAX_INT32), PEAK_VALUE, PCT_START,
               Real("pct_final", 0.85, ge=0, le=1, doc="the fraction of transition_steps at which the fall ends"),
               DIV_FACTOR, FINAL_DIV_FACTOR, function="linear_onecycle_schedule", notes=INTERPOLATION_NOTES,
@@ -280,9 +290,10 @@ def linear_onecycle(p: Params) -> Native:
     ```
     """
     scales = {int(p.pct_start * p.transition_steps): p.div_factor,
-              int(p.pct_final * p.transition_steps): 1.0 / p.div_factor,
-              p.transition_steps: 1.0 / p.final_div_factor}
-    return piecewise_interpolate("linear", p.peak_value / p.div_factor, scales, "pct_start and pct_final")
+              int(p.pct_final * p.transition_steps): finite(1.0 / p.div_factor, "1.0 / div_factor", p, "div_factor"),
+              p.transition_steps: finite(1.0 / p.final_div_factor, "1.0 / final_div_factor", p, "final_div_factor")}
+    first = finite(p.peak_value / p.div_factor, "peak_value / div_factor", p, "div_factor")
+    return piecewise_interpolate("linear", first, scales, "pct_start and pct_final")
 
 
 @optax_family("cosine_onecycle", Integer("transition_steps", ge=1, le=MAX_INT32), PEAK_VALUE, PCT_START,
@@ -301,9 +312,11 @@ def cosine_onecycle(p: Params) -> Native:
     if p.div_factor * p.final_div_factor == 0:
         raise SpecError(f"div_factor * final_div_factor must not round to 0 (optax divides 1.0 by it and raises "
                         f"ZeroDivisionError), got {p.div_factor!r} * {p.final_div_factor!r}")
-    scales = {int(p.pct_start * p.transition_steps): p.div_factor,
-              p.transition_steps: 1.0 / (p.div_factor * p.final_div_factor)}
-    return piecewise_interpolate("cosine", p.peak_value / p.div_factor, scales, "pct_start")
+    first = finite(p.peak_value / p.div_factor, "peak_value / div_factor", p, "div_factor")
+    last = finite(1.0 / (p.div_factor * p.final_div_factor), "1.0 / (div_factor * final_div_factor)", p,
+                  "final_div_factor")
+    scales = {int(p.pct_start * p.transition_steps): p.div_factor, p.transition_steps: last}
+    return piecewise_interpolate("cosine", first, scales, "pct_start")
 
 
 SCHEDULES = Children("schedules", prefix="optax.", inherit=("dtype",), doc="optax specs, one after another")

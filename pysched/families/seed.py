@@ -14,7 +14,7 @@ from __future__ import annotations
 from .._anatomy import Anatomy
 from .._family import Native, Params, family
 from .._params import MAX_COUNT, Choice, Integer, Real, SpecError
-from .keras import exponential_decay_native
+from .keras import exponential_decay_native, tf_param
 from .tf1 import EXPONENTIAL_DECAY_PARAMS, STAIRS
 
 SEED_WARMUP = Anatomy(base="init_lr", warmup=("warmup_steps",))
@@ -407,4 +407,5 @@ def stateful_cosine_decay(p: Params) -> Native:
     that accepts it (tf_keras's optimizers raise TypeError on ``step*math.pi``).
     Past ``decay_step`` the cosine climbs back up.
     """
-    return Native("SEED003_COSINE_DECAY", real=(p.initial_lr, p.decay_step, p.min_lr, p.print_step))
+    return Native("SEED003_COSINE_DECAY",
+                  real=(p.initial_lr, tf_param(p, "decay_step", positive=True), p.min_lr, p.print_step))
