@@ -52,10 +52,11 @@ bench-ci: $(INSTALLED)
 # for FUZZ_SECONDS seconds, from the committed corpus; it exits non-zero on a finding
 # and leaves the input in build/fuzz/ (see tests/fuzz/run.py).
 FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 0  # libFuzzer's 0: a new seed each run; .ci/run fixes one, so a run is repeatable
 FUZZ_DIR := build/fuzz
 fuzz: $(INSTALLED)
 	mkdir -p $(FUZZ_DIR)/corpus
-	$(PY) tests/fuzz/run.py -max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+	$(PY) tests/fuzz/run.py -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus tests/fuzz/corpus
 
 # The C kernel checked as the tests run it (tests/sanitize/run.sh); each fails on any report.

@@ -140,9 +140,9 @@ def marks(schedule: Any) -> list[Mark]:
     roles = schedule.family.anatomy or NO_ROLES
     found = [Mark(math.ceil(value), expression)
              for expression in (*roles.warmup, *roles.marks)
-             if (value := value_of(expression, params)) is not None]
+             if (value := value_of(expression, params)) is not None and _a_step(value)]
     horizon = first_of(roles.horizon, params)
-    if horizon:
+    if horizon and _a_step(horizon[1]):
         found.append(Mark(math.ceil(horizon[1]), horizon[0]))
     for name, steps in edge_lists(kind, params):
         found += [Mark(step + roles.edge_shift, f"{name}[{i}]" + (" + 1" if roles.edge_shift else ""))
@@ -165,8 +165,15 @@ def _period_edges(roles: Anatomy, params: Mapping[str, Any]) -> list[Mark]:
     for count in range(1, PERIOD_EDGES + 1):
         edge += length
         length *= growth
+        if not _a_step(edge):  # periods that grow past every step (a huge t_mul)
+            break
         edges.append(Mark(math.ceil(edge), f"end of period {count} ({period[0]})"))
     return edges
+
+
+def _a_step(value: float) -> bool:
+    """Whether a parameter expression's value lies on the step axis pysched evaluates (finite, at most 2**53)."""
+    return math.isfinite(value) and value <= 2**53
 
 
 def parts(schedule: Any) -> list[Part]:

@@ -61,3 +61,12 @@ def test_lint_looks_past_training_without_failing_on_a_stepped_form():
     for the first change after training: lint of a valid schedule reports findings, it does not fail."""
     findings = lint({"kind": "torch.PolynomialLR", "lr": 0.1, "total_iters": 2**28, "power": 2.0}, 1)
     assert [finding.rule for finding in findings] == ["decay-past-end", "never-changes"]
+
+
+def test_lint_of_periods_that_grow_past_every_step():
+    """Was OverflowError (cannot convert float infinity to integer): a CyclicLR period of 1.6e308 steps
+    summed to inf while the anatomy marked its period ends; ends past 2**53 are no steps to mark."""
+    cyclic = {"kind": "torch.CyclicLR", "base_lr": 0.001, "max_lr": 0.1, "step_size_up": 200, "mode": "exp_range",
+              "gamma": 0.9999, "step_size_down": 1.6143989325299024e308, "dtype": "float32"}
+    for spec in (cyclic, {"kind": "pysched.scale", "schedule": cyclic, "factor": 0.5}):
+        assert "never-changes" in [finding.rule for finding in lint(spec, 1)]  # one step: it cannot change
